@@ -1,0 +1,87 @@
+import { LOCAL_ERRORS, TrackingApiError, httpStatusExplanation, type Provider } from './errors';
+import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './http';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
+
+/** Settings every client accepts; all optional with service-friendly defaults. */
+export interface CallSettings {
+	timeoutMs?: number;
+	retry?: RetryOptions;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * Sends one request through the injected transport and interprets the reply,
+ * retrying (with backoff) exactly the failures marked retryable: transport
+ * failures, timeouts, HTTP 5xx, and the provider codes its table marks so.
+ */
+export async function callWithRetry<T>(
+	provider: Provider,
+	transport: HttpTransport,
+	request: HttpRequest,
+	interpret: (response: HttpResponse) => T,
+	settings: CallSettings,
+): Promise<T> {
+	return await withRetry(
+		async () => {
+			let response: HttpResponse;
+			try {
+				response = await transport(request);
+			} catch (error) {
+				if (error instanceof TrackingApiError) throw error;
+				const kind = error instanceof TransportError ? error.kind : 'network';
+				throw new TrackingApiError({
+					provider,
+					code: kind === 'timeout' ? 'TIMEOUT' : 'NETWORK',
+					explanation: kind === 'timeout' ? LOCAL_ERRORS.TIMEOUT : LOCAL_ERRORS.NETWORK,
+					providerMessage: (error as Error)?.message,
+					cause: error,
+				});
+			}
+			return interpret(response);
+		},
+		(error) => error instanceof TrackingApiError && error.retryable,
+		settings.retry ?? DEFAULT_RETRY,
+	);
+}
+
+/**
+ * Parses a JSON reply body. Non-2xx statuses whose body is not a provider
+ * envelope become HTTP_<status> errors; unparsable bodies become BAD_RESPONSE.
+ */
+export function parseJsonBody(provider: Provider, response: HttpResponse): unknown {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(response.body);
+	} catch (error) {
+		if (response.status < 200 || response.status >= 300) {
+			throw httpError(provider, response);
+		}
+		throw new TrackingApiError({
+			provider,
+			code: 'BAD_RESPONSE',
+			explanation: LOCAL_ERRORS.BAD_RESPONSE,
+			providerMessage: truncate(response.body),
+			cause: error,
+		});
+	}
+	return parsed;
+}
+
+export function httpError(provider: Provider, response: HttpResponse): TrackingApiError {
+	return new TrackingApiError({
+		provider,
+		code: `HTTP_${response.status}`,
+		explanation: httpStatusExplanation(response.status),
+		providerMessage: truncate(response.body),
+	});
+}
+
+function truncate(text: string, max = 200): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,56 @@
+/**
+ * The core never does I/O itself: it describes a request and parses the reply.
+ * Inside n8n the nodes send requests through n8n's helpers (proxy, TLS and
+ * timeouts apply); elsewhere `fetchTransport` sends them with Node's fetch.
+ */
+export interface HttpRequest {
+	method: 'GET' | 'POST';
+	url: string;
+	headers: Record<string, string>;
+	/** The exact body text to send (already encoded); absent for GET. */
+	body?: string;
+	timeoutMs: number;
+}
+
+export interface HttpResponse {
+	status: number;
+	/** The body as received, decoded as UTF-8. */
+	body: string;
+}
+
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Raised by transports for failures below HTTP (DNS, refused, reset, timeout). */
+export class TransportError extends Error {
+	readonly kind: 'network' | 'timeout';
+	constructor(kind: 'network' | 'timeout', message: string, cause?: unknown) {
+		super(message, { cause });
+		this.name = 'TransportError';
+		this.kind = kind;
+	}
+}
+
+/** Plain HTTP through Node's fetch, for the exporter, the demo and scripts. */
+export const fetchTransport: HttpTransport = async (request) => {
+	try {
+		const response = await fetch(request.url, {
+			method: request.method,
+			headers: request.headers,
+			body: request.body,
+			signal: AbortSignal.timeout(request.timeoutMs),
+		});
+		return { status: response.status, body: await response.text() };
+	} catch (error) {
+		const name = (error as Error)?.name;
+		if (name === 'TimeoutError' || name === 'AbortError') {
+			throw new TransportError('timeout', `No answer from ${new URL(request.url).host} within ${request.timeoutMs} ms`, error);
+		}
+		const cause = (error as { cause?: { code?: string } })?.cause?.code;
+		throw new TransportError('network', `Could not reach ${new URL(request.url).host}${cause ? ` (${cause})` : ''}`, error);
+	}
+};
+
+/** Joins a configured base URL and a path, tolerating a trailing slash on the base. */
+export function joinUrl(baseUrl: string, path: string): string {
+	return baseUrl.replace(/\/+$/, '') + path;
+}

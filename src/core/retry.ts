@@ -1,0 +1,43 @@
+export interface RetryOptions {
+	/** Total attempts including the first one (>= 1). */
+	attempts: number;
+	/** Delay before the first retry; doubles each time. */
+	baseDelayMs: number;
+	/** Upper bound of one delay. */
+	maxDelayMs: number;
+	/** Injected for tests; default setTimeout-based sleep. */
+	sleep?: (ms: number) => Promise<void>;
+	/** Injected for tests; default Math.random. */
+	random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
+
+const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * "Full jitter" exponential backoff: a uniform delay in [0, min(max, base * 2^n)].
+ * Spreads retries of many parallel requests instead of synchronising them.
+ */
+export function backoffDelay(retryIndex: number, options: RetryOptions, random = Math.random): number {
+	const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
+	return Math.round(random() * ceiling);
+}
+
+/** Runs `task`, retrying only errors for which `isRetryable` says yes. */
+export async function withRetry<T>(
+	task: (attempt: number) => Promise<T>,
+	isRetryable: (error: unknown) => boolean,
+	options: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
+	const attempts = Math.max(1, Math.floor(options.attempts));
+	const sleep = options.sleep ?? defaultSleep;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await task(attempt);
+		} catch (error) {
+			if (attempt >= attempts || !isRetryable(error)) throw error;
+			await sleep(backoffDelay(attempt - 1, options, options.random));
+		}
+	}
+}

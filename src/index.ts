@@ -1,0 +1,20 @@
+export * from './core/errors';
+export * from './core/http';
+export * from './core/retry';
+export * from './core/signing';
+export * from './core/call';
+export * from './kuaidi100/client';
+export * from './kuaidi100/errors';
+export * from './kuaidi100/types';
+export {
+	eventId,
+	flattenLines,
+	parseAreaCenter,
+	text,
+	TRACKING_EVENT_COLUMNS,
+	type EventSource,
+	type TrackingEvent,
+} from './normalize/event';
+export * from './normalize/milestones';
+export * from './normalize/shipment';
+export * from './normalize/time';

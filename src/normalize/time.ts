@@ -1,0 +1,66 @@
+/**
+ * Service times carry no zone ("2024-03-09 10:47:53", China time for Kuaidi100).
+ * `timeZone` is an IANA name (default Asia/Shanghai) or a fixed offset like "+08:00".
+ */
+export const DEFAULT_SOURCE_TIME_ZONE = 'Asia/Shanghai';
+
+const LOCAL_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
+const OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function offsetMinutesAt(utcMillis: number, timeZone: string): number {
+	const fixed = OFFSET.exec(timeZone);
+	if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]));
+	let formatter = formatters.get(timeZone);
+	if (!formatter) {
+		formatter = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric',
+		});
+		formatters.set(timeZone, formatter);
+	}
+	const parts: Record<string, number> = {};
+	for (const part of formatter.formatToParts(new Date(utcMillis))) parts[part.type] = Number(part.value);
+	const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+	return Math.round((asUtc - Math.floor(utcMillis / 1000) * 1000) / 60_000);
+}
+
+/** Throws a RangeError for an unknown zone name, so a bad setting fails loudly at start. */
+export function assertTimeZone(timeZone: string): void {
+	if (OFFSET.test(timeZone)) return;
+	new Intl.DateTimeFormat('en-US', { timeZone });
+}
+
+/**
+ * Converts a service's local time string to UTC ISO-8601 with milliseconds.
+ * Returns '' for empty or unparsable input (the original is kept elsewhere).
+ */
+export function localTimeToUtcIso(local: string, timeZone: string = DEFAULT_SOURCE_TIME_ZONE): string {
+	const text = local.trim();
+	if (!text) return '';
+	const match = LOCAL_TIME.exec(text);
+	if (!match) {
+		// Some services send full ISO-8601 with a zone: trust its zone.
+		if (HAS_ZONE.test(text)) {
+			const parsed = Date.parse(text);
+			return Number.isNaN(parsed) ? '' : new Date(parsed).toISOString();
+		}
+		return '';
+	}
+	const [, y, mo, d, h, mi, s, ms] = match;
+	const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, s ? +s : 0, ms ? +ms.padEnd(3, '0') : 0);
+	if (Number.isNaN(wall)) return '';
+	// Two passes settle the offset even next to a daylight-saving change.
+	let utc = wall - offsetMinutesAt(wall, timeZone) * 60_000;
+	utc = wall - offsetMinutesAt(utc, timeZone) * 60_000;
+	const date = new Date(utc);
+	return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+}
