@@ -2,6 +2,7 @@ export * from './core/errors';
 export * from './core/http';
 export * from './core/retry';
 export * from './core/signing';
+export * from './core/validation';
 export * from './core/call';
 export * from './kuaidi100/client';
 export {
@@ -30,3 +31,4 @@ export {
 export * from './normalize/milestones';
 export * from './normalize/shipment';
 export * from './normalize/time';
+export * from './runtime/timers';

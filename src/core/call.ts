@@ -1,11 +1,13 @@
 import { LOCAL_ERRORS, TrackingApiError, httpStatusExplanation, type Provider } from './errors';
 import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './http';
-import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
+import { DEFAULT_RETRY, withRetry, type RetryOptions, type Sleep } from './retry';
 
 /** Settings every client accepts; all optional with service-friendly defaults. */
 export interface CallSettings {
 	timeoutMs?: number;
 	retry?: RetryOptions;
+	/** How to wait between retries: n8n's `sleep` in nodes, `timerSleep` elsewhere. */
+	sleep: Sleep;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -41,6 +43,7 @@ export async function callWithRetry<T>(
 			return interpret(response);
 		},
 		(error) => error instanceof TrackingApiError && error.retryable,
+		settings.sleep,
 		settings.retry ?? DEFAULT_RETRY,
 	);
 }

@@ -5,15 +5,14 @@ export interface RetryOptions {
 	baseDelayMs: number;
 	/** Upper bound of one delay. */
 	maxDelayMs: number;
-	/** Injected for tests; default setTimeout-based sleep. */
-	sleep?: (ms: number) => Promise<void>;
 	/** Injected for tests; default Math.random. */
 	random?: () => number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
 
-const defaultSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits; injected because n8n nodes must use n8n's own `sleep`, not timers. */
+export type Sleep = (ms: number) => Promise<void>;
 
 /**
  * "Full jitter" exponential backoff: a uniform delay in [0, min(max, base * 2^n)].
@@ -28,10 +27,10 @@ export function backoffDelay(retryIndex: number, options: RetryOptions, random =
 export async function withRetry<T>(
 	task: (attempt: number) => Promise<T>,
 	isRetryable: (error: unknown) => boolean,
+	sleep: Sleep,
 	options: RetryOptions = DEFAULT_RETRY,
 ): Promise<T> {
 	const attempts = Math.max(1, Math.floor(options.attempts));
-	const sleep = options.sleep ?? defaultSleep;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await task(attempt);
