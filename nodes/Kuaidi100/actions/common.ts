@@ -1,0 +1,124 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { kuaidi100QueryProblem } from '../../../src/core/validation';
+import type { Kuaidi100QueryParams } from '../../../src/kuaidi100/types';
+import { InputError } from '../../shared/errors';
+
+export const carrierCodeProperty: INodeProperties = {
+	displayName: 'Carrier Code',
+	name: 'carrierCode',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'yuantong',
+	description:
+		'Kuaidi100 carrier code, lower case (e.g. yuantong, zhongtong, shunfeng). Unsure? Use the Detect Carrier operation first.',
+};
+
+export const trackingNumberProperty: INodeProperties = {
+	displayName: 'Tracking Number',
+	name: 'trackingNumber',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'YT7450353838751',
+	description: 'The waybill number, 6 to 32 characters',
+};
+
+export const phoneProperty: INodeProperties = {
+	displayName: 'Phone',
+	name: 'phone',
+	type: 'string',
+	default: '',
+	description:
+		"Sender's or recipient's phone number, or its last 4 digits. Required for SF Express (shunfeng, shunfengkuaiyun).",
+};
+
+/** Query and map-track parameters beyond carrier, number and phone. */
+export const queryOptionsProperty: INodeProperties = {
+	displayName: 'Query Options',
+	name: 'queryOptions',
+	type: 'collection',
+	placeholder: 'Add Query Option',
+	default: {},
+	options: [
+		{
+			displayName: 'From',
+			name: 'from',
+			type: 'string',
+			default: '',
+			placeholder: '广东省深圳市',
+			description: 'Departure city; helps Kuaidi100 resolve regions',
+		},
+		{
+			displayName: 'Language',
+			name: 'lang',
+			type: 'options',
+			default: 'zh',
+			options: [
+				{ name: 'Chinese', value: 'zh' },
+				{ name: 'English', value: 'en' },
+			],
+			description: 'Language of the event texts',
+		},
+		{
+			displayName: 'Order',
+			name: 'order',
+			type: 'options',
+			default: 'desc',
+			options: [
+				{ name: 'Newest First', value: 'desc' },
+				{ name: 'Oldest First', value: 'asc' },
+			],
+			description: 'Order of events in the raw reply (normalized events are always newest first)',
+		},
+		{
+			displayName: 'Status Detail',
+			name: 'resultv2',
+			type: 'options',
+			default: '4',
+			options: [
+				{ name: 'Basic', value: '0', description: 'Event texts and times only' },
+				{ name: 'Status Names and Regions', value: '1' },
+				{ name: 'Advanced Status Codes and Regions', value: '4', description: 'Needed for precise milestones' },
+				{ name: 'Advanced, with Estimated Arrival', value: '8' },
+			],
+			description: 'How much status detail Kuaidi100 adds to each event (resultv2)',
+		},
+		{
+			displayName: 'To',
+			name: 'to',
+			type: 'string',
+			default: '',
+			placeholder: '北京市朝阳区',
+			description: 'Destination city; Kuaidi100 checks more often once the parcel arrives there',
+		},
+	],
+};
+
+/** Reads and validates one item's query parameters; throws InputError before any request. */
+export function readQueryParams(ctx: IExecuteFunctions, itemIndex: number): Kuaidi100QueryParams {
+	const carrier = String(ctx.getNodeParameter('carrierCode', itemIndex, '')).trim();
+	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
+	const phone = String(ctx.getNodeParameter('phone', itemIndex, '')).trim();
+	const problem = kuaidi100QueryProblem({ carrier, trackingNumber, phone });
+	if (problem) throw new InputError(problem);
+	const options = ctx.getNodeParameter('queryOptions', itemIndex, {}) as {
+		from?: string;
+		to?: string;
+		resultv2?: string;
+		order?: 'desc' | 'asc';
+		lang?: string;
+	};
+	const resultv2 = options.resultv2 ?? '4';
+	return {
+		com: carrier,
+		num: trackingNumber,
+		phone: phone || undefined,
+		from: options.from?.trim() || undefined,
+		to: options.to?.trim() || undefined,
+		resultv2: resultv2 === '0' ? undefined : resultv2,
+		show: '0',
+		order: options.order,
+		lang: options.lang,
+	};
+}

@@ -1,0 +1,48 @@
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import { TrackingApiError } from '../../../src/core/errors';
+import { Kuaidi100Client } from '../../../src/kuaidi100/client';
+import { credentialTestTransport } from '../../shared/transport';
+import { kuaidi100Config } from '../transport';
+
+/** A well-formed number no carrier knows: a valid credential gets "no result yet" (500). */
+export const CREDENTIAL_TEST_NUMBER = 'YT0000000000000';
+
+/**
+ * Signs a real-time query with the credential and reads the code Kuaidi100 answers:
+ * 503 means customer/key are wrong, 601 an expired key or no quota; a query that
+ * gets past the signature check (found or not) means the credential works.
+ */
+export async function kuaidi100ApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const config = kuaidi100Config(credential.data ?? ({} as ICredentialDataDecryptedObject), { sleep, retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, timeoutMs: 15000 });
+	if (!config.customer || !config.key) {
+		return { status: 'Error', message: 'Fill in both Customer and Key.' };
+	}
+	const client = new Kuaidi100Client(config, credentialTestTransport(this.helpers));
+	try {
+		await client.query({ com: 'yuantong', num: CREDENTIAL_TEST_NUMBER, resultv2: '4' });
+	} catch (error) {
+		if (!(error instanceof TrackingApiError)) throw error;
+		switch (error.code) {
+			case '503':
+				return {
+					status: 'Error',
+					message: 'Wrong Customer or Key: Kuaidi100 rejected the request signature (code 503). Copy both again from the Kuaidi100 console.',
+				};
+			case '601':
+				return {
+					status: 'Error',
+					message: 'The Key has expired or the account has no quota left (code 601). Recharge or renew it in the Kuaidi100 console.',
+				};
+			case '500':
+			case '408':
+				break; // past the signature check: the number is just unknown
+			default:
+				return { status: 'Error', message: `Could not confirm the credential: ${error.message}` };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful: Kuaidi100 accepted the Customer and Key.' };
+}

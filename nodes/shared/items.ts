@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { errorItemJson, toNodeError } from './errors';
+
+/** What one input item asks for. Items with the same `dedupeKey` share one request. */
+export interface ItemRequest<T> {
+	dedupeKey: string;
+	send: () => Promise<T>;
+	/** Turns the (possibly shared) result into this item's output json objects. */
+	output: (result: T) => IDataObject[];
+}
+
+/** Runs tasks with at most `limit` in flight; results keep their input positions. */
+async function mapWithConcurrency<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<Array<PromiseSettledResult<T>>> {
+	const results: Array<PromiseSettledResult<T>> = new Array(tasks.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < tasks.length) {
+			const index = next++;
+			try {
+				results[index] = { status: 'fulfilled', value: await tasks[index]() };
+			} catch (reason) {
+				results[index] = { status: 'rejected', reason };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+	return results;
+}
+
+/**
+ * The per-item discipline every operation shares: validate all items before any
+ * request, send each distinct request once (the 30-minute lockout makes repeats
+ * costly), bounded concurrency, output in input order with pairedItem, and per-item
+ * errors that either stop the node or become error items under "Continue On Fail".
+ */
+export async function runItems<T>(
+	ctx: IExecuteFunctions,
+	describe: (itemIndex: number) => ItemRequest<T>,
+	concurrency: number,
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const node = ctx.getNode();
+	const continueOnFail = ctx.continueOnFail();
+
+	const plans = items.map((_, itemIndex) => {
+		try {
+			return { request: describe(itemIndex) };
+		} catch (error) {
+			const nodeError = toNodeError(node, error, itemIndex);
+			if (!continueOnFail) throw nodeError;
+			return { error: nodeError };
+		}
+	});
+
+	const taskIndexByKey = new Map<string, number>();
+	const tasks: Array<() => Promise<T>> = [];
+	for (const plan of plans) {
+		if (!plan.request || taskIndexByKey.has(plan.request.dedupeKey)) continue;
+		taskIndexByKey.set(plan.request.dedupeKey, tasks.length);
+		tasks.push(plan.request.send);
+	}
+	const settled = await mapWithConcurrency(tasks, concurrency);
+
+	const returnData: INodeExecutionData[] = [];
+	plans.forEach((plan, itemIndex) => {
+		const pairedItem = { item: itemIndex };
+		let error = plan.error;
+		if (plan.request) {
+			const outcome = settled[taskIndexByKey.get(plan.request.dedupeKey)!];
+			if (outcome.status === 'fulfilled') {
+				for (const json of plan.request.output(outcome.value)) returnData.push({ json, pairedItem });
+				return;
+			}
+			error = toNodeError(node, outcome.reason, itemIndex);
+		}
+		if (!continueOnFail) throw error;
+		returnData.push({ json: errorItemJson(error!), pairedItem });
+	});
+	return returnData;
+}
