@@ -1,0 +1,101 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { carrierCodeProblem, trackingNumberProblem } from '../../../src/core/validation';
+import type { KeyDeliveryTrackingParams } from '../../../src/keydelivery/types';
+import { InputError } from '../../shared/errors';
+
+/** KeyDelivery numbers are worldwide: wider bounds than Kuaidi100's 6 to 32. */
+export const TRACKING_NUMBER_LENGTH = { min: 4, max: 64 };
+
+export const carrierIdProperty: INodeProperties = {
+	displayName: 'Carrier ID',
+	name: 'carrierId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'usps',
+	description: 'KeyDelivery carrier ID, lower case (e.g. usps, dhl, ups, royalmail). Unsure? Use Detect Carrier first.',
+};
+
+export const trackingNumberProperty: INodeProperties = {
+	displayName: 'Tracking Number',
+	name: 'trackingNumber',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'LY811679807CN',
+};
+
+export const trackingOptionsProperty: INodeProperties = {
+	displayName: 'Tracking Options',
+	name: 'trackingOptions',
+	type: 'collection',
+	placeholder: 'Add Tracking Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Area Detail',
+			name: 'areaShow',
+			type: 'boolean',
+			default: true,
+			description: 'Whether events carry their status code and description, location and area name (needed for precise milestones)',
+		},
+		{
+			displayName: 'Order',
+			name: 'order',
+			type: 'options',
+			default: 'desc',
+			options: [
+				{ name: 'Newest First', value: 'desc' },
+				{ name: 'Oldest First', value: 'asc' },
+			],
+			description: 'Order of events in the raw reply (normalized events are always newest first)',
+		},
+		{
+			displayName: 'Phone',
+			name: 'phone',
+			type: 'string',
+			default: '',
+			description: "Sender's or recipient's phone number; some carriers require it",
+		},
+		{ displayName: 'Ship From', name: 'shipFrom', type: 'string', default: '', placeholder: 'Toronto, Canada', description: 'Sender city' },
+		{
+			displayName: 'Ship To',
+			name: 'shipTo',
+			type: 'string',
+			default: '',
+			placeholder: 'Los Angeles, CA, United States',
+			description: 'Recipient city; tracking is checked more often once the parcel arrives there',
+		},
+	],
+};
+
+export function readTrackingNumber(ctx: IExecuteFunctions, itemIndex: number): string {
+	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
+	const problem = trackingNumberProblem(trackingNumber, TRACKING_NUMBER_LENGTH.min, TRACKING_NUMBER_LENGTH.max);
+	if (problem) throw new InputError(problem);
+	return trackingNumber;
+}
+
+/** Reads and validates one item's tracking parameters; throws InputError before any request. */
+export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): KeyDeliveryTrackingParams {
+	const carrierId = String(ctx.getNodeParameter('carrierId', itemIndex, '')).trim();
+	const problem = carrierCodeProblem(carrierId, 'Carrier ID');
+	if (problem) throw new InputError(problem);
+	const trackingNumber = readTrackingNumber(ctx, itemIndex);
+	const options = ctx.getNodeParameter('trackingOptions', itemIndex, {}) as {
+		areaShow?: boolean;
+		order?: 'desc' | 'asc';
+		phone?: string;
+		shipFrom?: string;
+		shipTo?: string;
+	};
+	return {
+		carrier_id: carrierId,
+		tracking_number: trackingNumber,
+		phone: options.phone?.trim() || undefined,
+		ship_from: options.shipFrom?.trim() || undefined,
+		ship_to: options.shipTo?.trim() || undefined,
+		area_show: options.areaShow === false ? 0 : 1,
+		order: options.order,
+	};
+}

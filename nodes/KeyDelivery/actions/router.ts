@@ -1,0 +1,18 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import * as createTracking from './createTracking.operation';
+import * as detectCarrier from './detectCarrier.operation';
+import * as getTracking from './getTracking.operation';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	switch (operation) {
+		case 'createTracking':
+			return [await createTracking.execute.call(this)];
+		case 'getTracking':
+			return [await getTracking.execute.call(this)];
+		case 'detectCarrier':
+			return [await detectCarrier.execute.call(this)];
+		default:
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	}
+}
