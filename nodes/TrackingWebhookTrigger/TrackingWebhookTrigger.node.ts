@@ -1,0 +1,247 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { MILESTONES } from '../../src/normalize/milestones';
+import { DEFAULT_SOURCE_TIME_ZONE } from '../../src/normalize/time';
+import {
+	KEYDELIVERY_WEBHOOK_ACK,
+	KUAIDI100_PUSH_ACK,
+	receiveKeyDeliveryWebhook,
+	receiveKuaidi100Push,
+	tokenMatches,
+	type PushOutcome,
+} from '../../src/push/receive';
+import { selectAndRemember, type PushFilter, type PushMemoryStore } from '../../src/push/memory';
+import { kuaidi100ApiTest } from '../Kuaidi100/methods/credentialTest';
+import { buildOutput, callbackParameters, TOKEN_PARAMETER } from './output';
+
+type Source = 'kuaidi100' | 'keyDelivery';
+
+// A trigger has no input to call it with, so it cannot be an AI tool; `usableAsTool`
+// would make n8n offer a tool variant that can never run.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
+export class TrackingWebhookTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tracking Webhook Trigger',
+		name: 'trackingWebhookTrigger',
+		icon: 'file:trackingWebhookTrigger.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["source"] === "kuaidi100" ? "Kuaidi100 push" : "KeyDelivery webhook" }}',
+		description: 'Starts the workflow when Kuaidi100 or KeyDelivery pushes a tracking update, e.g. when a parcel is delivered',
+		documentationUrl: 'https://github.com/n8n-nodes-kuaidi100/n8n-nodes-kuaidi100#tracking-webhook-trigger',
+		defaults: { name: 'Tracking Webhook Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		credentials: [
+			{
+				name: 'kuaidi100Api',
+				required: false,
+				testedBy: 'kuaidi100ApiTest',
+				displayOptions: { show: { source: ['kuaidi100'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				// The reply is written by webhook() itself: exact bodies, 401 and 400 included.
+				responseMode: 'onReceived',
+				path: 'tracking',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Source',
+				name: 'source',
+				type: 'options',
+				noDataExpression: true,
+				default: 'kuaidi100',
+				options: [
+					{ name: 'Kuaidi100 Push', value: 'kuaidi100' },
+					{ name: 'KeyDelivery Webhook', value: 'keyDelivery' },
+				],
+			},
+			{
+				displayName:
+					'Give this node\'s Production URL to the Kuaidi100 node\'s Subscribe operation as "Callback URL". You may append your own query parameters (e.g. <code>?orderId=1001&email=jane@example.com</code>): they come back with every push. Choose a credential with a Salt to reject forged pushes (its Salt is sent by Subscribe).',
+				name: 'kuaidi100Notice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { source: ['kuaidi100'] } },
+			},
+			{
+				displayName:
+					'Give this node\'s Production URL followed by <code>?token=</code> and the token below to the KeyDelivery node\'s Create Tracking as "Webhook URL", e.g. <code>https://n8n.example.com/webhook/…/tracking?token=YOUR_TOKEN&orderId=1001</code>. Posts without the right token get HTTP 401.',
+				name: 'keyDeliveryNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { source: ['keyDelivery'] } },
+			},
+			{
+				displayName: 'Token',
+				name: 'token',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				required: true,
+				description: `Secret that must arrive as the "${TOKEN_PARAMETER}" query parameter of the webhook URL. Use a long random value.`,
+				displayOptions: { show: { source: ['keyDelivery'] } },
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'triggerOn',
+				type: 'options',
+				default: 'all',
+				options: [
+					{ name: 'All Updates', value: 'all', description: 'Every push that brings something new' },
+					{
+						name: 'Chosen Milestones',
+						value: 'milestones',
+						description: 'Only when the shipment reaches one of the chosen milestones',
+					},
+				],
+			},
+			{
+				displayName: 'Milestones',
+				name: 'milestones',
+				type: 'multiOptions',
+				default: ['delivered'],
+				options: MILESTONES.map((milestone) => ({ name: milestone, value: milestone })),
+				description: 'The milestones that start the workflow',
+				displayOptions: { show: { triggerOn: ['milestones'] } },
+			},
+			{
+				displayName: 'Only New',
+				name: 'onlyNew',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to remember per tracking number what was already emitted, so repeated full-history pushes start the workflow only for what is new, and each milestone fires once',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				default: 'shipment',
+				options: [
+					{ name: 'Shipment', value: 'shipment', description: 'One item per push: the normalized shipment with its events' },
+					{ name: 'New Events', value: 'events', description: 'One item per new normalized event' },
+				],
+			},
+			{
+				displayName: 'Source Time Zone',
+				name: 'sourceTimeZone',
+				type: 'string',
+				default: DEFAULT_SOURCE_TIME_ZONE,
+				description: 'Time zone of the times in pushes (they carry none), as an IANA name or an offset like +08:00',
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: { kuaidi100ApiTest },
+	};
+
+	// A passive receiver: the services are told the URL by Subscribe / Create Tracking,
+	// so there is nothing to register or remove remotely.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const source = this.getNodeParameter('source') as Source;
+		const response = this.getResponseObject();
+		const reply = (status: number, body: string): IWebhookResponseData => {
+			response.status(status).setHeader('Content-Type', 'application/json; charset=utf-8');
+			response.end(body);
+			return { noWebhookResponse: true };
+		};
+
+		const request = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
+		const rawBody = rawBodyText(request);
+		const options = { sourceTimeZone: (this.getNodeParameter('sourceTimeZone', DEFAULT_SOURCE_TIME_ZONE) as string) || DEFAULT_SOURCE_TIME_ZONE };
+		const query = this.getQueryData() as Record<string, unknown>;
+
+		let outcome: PushOutcome;
+		if (source === 'kuaidi100') {
+			const salt = await kuaidi100Salt(this);
+			outcome = receiveKuaidi100Push(rawBody, salt, options);
+		} else {
+			const token = this.getNodeParameter('token', '') as string;
+			const received = typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
+			outcome = tokenMatches(received, token)
+				? receiveKeyDeliveryWebhook(rawBody, options)
+				: { ok: false, status: 401, message: `Missing or wrong "${TOKEN_PARAMETER}" query parameter.` };
+		}
+		if (!outcome.ok) {
+			const body =
+				source === 'kuaidi100'
+					? JSON.stringify({ result: false, returnCode: String(outcome.status), message: outcome.message })
+					: JSON.stringify({ code: outcome.status, message: outcome.message });
+			return reply(outcome.status, body);
+		}
+
+		const filter: PushFilter = {
+			triggerOn: this.getNodeParameter('triggerOn', 'all') as PushFilter['triggerOn'],
+			milestones: this.getNodeParameter('milestones', []) as PushFilter['milestones'],
+			onlyNew: this.getNodeParameter('onlyNew', true) as boolean,
+		};
+		const store = this.getWorkflowStaticData('node') as PushMemoryStore;
+		const selection = selectAndRemember(store, outcome.push.shipment, outcome.push.pushStatus, filter);
+
+		const ack = source === 'kuaidi100' ? KUAIDI100_PUSH_ACK : KEYDELIVERY_WEBHOOK_ACK;
+		const acknowledged = reply(200, ack);
+		if (!selection.fire) return acknowledged;
+
+		const mode = this.getNodeParameter('output', 'shipment') as 'shipment' | 'events';
+		const items: IDataObject[] = buildOutput(mode, outcome.push, selection, callbackParameters(query));
+		if (items.length === 0) return acknowledged;
+		const workflowData: INodeExecutionData[][] = [this.helpers.returnJsonArray(items)];
+		return { ...acknowledged, workflowData };
+	}
+}
+
+/** The body exactly as received: n8n keeps the raw bytes next to the parsed body. */
+function rawBodyText(request: { rawBody?: Buffer; body?: unknown }): string {
+	if (request.rawBody && request.rawBody.length > 0) return request.rawBody.toString('utf8');
+	const body = request.body;
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body && typeof body === 'object') {
+		// Parsed already: a form body is re-encoded field by field (values are unchanged
+		// by decoding, so the signed `param` text is the same), a JSON body re-serialized.
+		const values = Object.values(body as Record<string, unknown>);
+		if (values.every((value) => typeof value === 'string') && 'param' in (body as object)) {
+			return new URLSearchParams(body as Record<string, string>).toString();
+		}
+		return JSON.stringify(body);
+	}
+	return '';
+}
+
+async function kuaidi100Salt(ctx: IWebhookFunctions): Promise<string | undefined> {
+	try {
+		const credentials = await ctx.getCredentials('kuaidi100Api');
+		const salt = typeof credentials.salt === 'string' ? credentials.salt : '';
+		return salt || undefined;
+	} catch {
+		return undefined; // no credential chosen: pushes are accepted unsigned
+	}
+}

@@ -1,0 +1,41 @@
+import type { IDataObject } from 'n8n-workflow';
+import type { PushSelection } from '../../src/push/memory';
+import type { ReceivedPush } from '../../src/push/receive';
+
+/** The query parameter that carries the KeyDelivery webhook token. */
+export const TOKEN_PARAMETER = 'token';
+
+/** The user's own callback URL parameters (e.g. an order ID), without the secret token. */
+export function callbackParameters(query: Record<string, unknown>): IDataObject {
+	const params: IDataObject = {};
+	for (const [name, value] of Object.entries(query)) {
+		if (name !== TOKEN_PARAMETER) params[name] = value as IDataObject[string];
+	}
+	return params;
+}
+
+export function buildOutput(
+	mode: 'shipment' | 'events',
+	push: ReceivedPush,
+	selection: PushSelection,
+	callback: IDataObject,
+): IDataObject[] {
+	const context = {
+		push_status: push.pushStatus,
+		push_message: push.pushMessage,
+		carrier_correction: push.carrierCorrection,
+		callback_params: callback,
+	};
+	if (mode === 'events') {
+		return selection.newEvents.map((event) => ({ ...(event as unknown as IDataObject), ...context }));
+	}
+	return [
+		{
+			...(push.shipment as unknown as IDataObject),
+			new_events: selection.newEvents as unknown as IDataObject[],
+			matched_milestones: selection.matchedMilestones,
+			...context,
+			raw: push.raw as IDataObject,
+		},
+	];
+}
