@@ -20,7 +20,8 @@ function transportError(error: unknown): TransportError {
 	const code = err.code ?? err.cause?.code ?? '';
 	const message = typeof err.message === 'string' ? err.message : 'request failed';
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
-	return new TransportError(timedOut ? 'timeout' : 'network', code ? `${message} (${code})` : message);
+	const kind = code === 'ERR_INVALID_URL' ? 'config' : timedOut ? 'timeout' : 'network';
+	return new TransportError(kind, code ? `${message} (${code})` : message);
 }
 
 /** Sends core requests through n8n's `httpRequest` helper, so proxy and TLS settings apply. */

@@ -32,10 +32,11 @@ export async function callWithRetry<T>(
 			} catch (error) {
 				if (error instanceof TrackingApiError) throw error;
 				const kind = error instanceof TransportError ? error.kind : 'network';
+				const code = ({ timeout: 'TIMEOUT', network: 'NETWORK', config: 'BAD_URL' } as const)[kind];
 				throw new TrackingApiError({
 					provider,
-					code: kind === 'timeout' ? 'TIMEOUT' : 'NETWORK',
-					explanation: kind === 'timeout' ? LOCAL_ERRORS.TIMEOUT : LOCAL_ERRORS.NETWORK,
+					code,
+					explanation: LOCAL_ERRORS[code],
 					providerMessage: (error as Error)?.message,
 					cause: error,
 				});

@@ -64,6 +64,11 @@ export const LOCAL_ERRORS = {
 		remedy: 'Try again later or raise the timeout; the request was retried with backoff.',
 		retryable: true,
 	},
+	BAD_URL: {
+		meaning: 'The configured base URL is not a valid URL',
+		remedy: 'Set the base URL to a full URL with http:// or https://, e.g. https://poll.kuaidi100.com.',
+		retryable: false,
+	},
 	BAD_RESPONSE: {
 		meaning: 'The service answered with a body that is not the JSON it documents',
 		remedy: 'Check that the base URL points at the service itself and not at a proxy or login page; try again later.',

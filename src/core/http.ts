@@ -22,8 +22,9 @@ export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** Raised by transports for failures below HTTP (DNS, refused, reset, timeout). */
 export class TransportError extends Error {
-	readonly kind: 'network' | 'timeout';
-	constructor(kind: 'network' | 'timeout', message: string, cause?: unknown) {
+	/** `config`: the request can never succeed as configured (e.g. a base URL without http://). */
+	readonly kind: 'network' | 'timeout' | 'config';
+	constructor(kind: 'network' | 'timeout' | 'config', message: string, cause?: unknown) {
 		super(message, { cause });
 		this.name = 'TransportError';
 		this.kind = kind;
@@ -32,6 +33,12 @@ export class TransportError extends Error {
 
 /** Plain HTTP through Node's fetch, for the exporter, the demo and scripts. */
 export const fetchTransport: HttpTransport = async (request) => {
+	let host: string;
+	try {
+		host = new URL(request.url).host;
+	} catch {
+		throw new TransportError('config', `"${request.url}" is not a valid URL`);
+	}
 	try {
 		const response = await fetch(request.url, {
 			method: request.method,
@@ -43,10 +50,10 @@ export const fetchTransport: HttpTransport = async (request) => {
 	} catch (error) {
 		const name = (error as Error)?.name;
 		if (name === 'TimeoutError' || name === 'AbortError') {
-			throw new TransportError('timeout', `No answer from ${new URL(request.url).host} within ${request.timeoutMs} ms`, error);
+			throw new TransportError('timeout', `No answer from ${host} within ${request.timeoutMs} ms`, error);
 		}
 		const cause = (error as { cause?: { code?: string } })?.cause?.code;
-		throw new TransportError('network', `Could not reach ${new URL(request.url).host}${cause ? ` (${cause})` : ''}`, error);
+		throw new TransportError('network', `Could not reach ${host}${cause ? ` (${cause})` : ''}`, error);
 	}
 };
 

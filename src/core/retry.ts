@@ -30,7 +30,8 @@ export async function withRetry<T>(
 	sleep: Sleep,
 	options: RetryOptions = DEFAULT_RETRY,
 ): Promise<T> {
-	const attempts = Math.max(1, Math.floor(options.attempts));
+	// A bad setting (NaN, 0) means one try, never endless retries.
+	const attempts = Number.isFinite(options.attempts) ? Math.max(1, Math.floor(options.attempts)) : 1;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await task(attempt);

@@ -80,4 +80,5 @@ export const KUAIDI100_DETECT_ERRORS: Record<string, ErrorExplanation> = {
 		remedy: 'Carrier auto-detection is available to paid Kuaidi100 accounts; check the key and the plan.',
 		retryable: false,
 	},
+	'600': KUAIDI100_SUBSCRIBE_ERRORS['600'],
 };

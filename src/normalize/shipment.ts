@@ -57,13 +57,18 @@ function buildShipment(
 ): NormalizedShipment {
 	const fetchedAt = (options.fetchedAt ?? new Date()).toISOString();
 	const zone = options.sourceTimeZone ?? DEFAULT_SOURCE_TIME_ZONE;
-	const shipmentStatus: Milestone = rawEvents.length === 0 ? 'pending' : milestoneOfShipment(shipmentCode, rawEvents);
-	const events = rawEvents.map((raw): TrackingEvent => {
+	// Newest first whatever order the service used (order=asc is a user option); the
+	// sort is stable, so events with equal times keep the service's order.
+	const timed = rawEvents.map((raw) => ({ raw, utc: localTimeToUtcIso(raw.time, zone) }));
+	timed.sort((a, b) => (a.utc < b.utc ? 1 : a.utc > b.utc ? -1 : 0));
+	const shipmentStatus: Milestone =
+		timed.length === 0 ? 'pending' : milestoneOfShipment(shipmentCode, timed.map(({ raw }) => raw));
+	const events = timed.map(({ raw, utc }): TrackingEvent => {
 		const base = {
 			provider,
 			carrier,
 			tracking_number: trackingNumber,
-			event_time: localTimeToUtcIso(raw.time, zone),
+			event_time: utc,
 			status_code: raw.statusCode,
 			description: flattenLines(raw.description),
 		};
@@ -88,8 +93,6 @@ function buildShipment(
 			export_run_id: options.exportRunId ?? '',
 		};
 	});
-	// Newest first whatever order the service used (order=asc is a user option).
-	events.sort((a, b) => (a.event_time < b.event_time ? 1 : a.event_time > b.event_time ? -1 : 0));
 	const last = events[0];
 	return {
 		provider,

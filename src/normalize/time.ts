@@ -58,6 +58,11 @@ export function localTimeToUtcIso(local: string, timeZone: string = DEFAULT_SOUR
 	const [, y, mo, d, h, mi, s, ms] = match;
 	const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, s ? +s : 0, ms ? +ms.padEnd(3, '0') : 0);
 	if (Number.isNaN(wall)) return '';
+	// Date.UTC rolls impossible values over (Feb 30 → Mar 1): reject them instead.
+	const check = new Date(wall);
+	if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || check.getUTCHours() !== +h || check.getUTCMinutes() !== +mi) {
+		return '';
+	}
 	// Two passes settle the offset even next to a daylight-saving change.
 	let utc = wall - offsetMinutesAt(wall, timeZone) * 60_000;
 	utc = wall - offsetMinutesAt(utc, timeZone) * 60_000;
