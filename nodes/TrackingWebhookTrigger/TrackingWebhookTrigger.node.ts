@@ -236,12 +236,14 @@ function rawBodyText(request: { rawBody?: Buffer; body?: unknown }): string {
 	return '';
 }
 
+/**
+ * The salt of the chosen credential; undefined only when no credential is chosen.
+ * A chosen credential that cannot be loaded (deleted, undecryptable) throws: n8n then
+ * answers 500 and Kuaidi100 retries, instead of the signature check being skipped.
+ */
 async function kuaidi100Salt(ctx: IWebhookFunctions): Promise<string | undefined> {
-	try {
-		const credentials = await ctx.getCredentials('kuaidi100Api');
-		const salt = typeof credentials.salt === 'string' ? credentials.salt : '';
-		return salt || undefined;
-	} catch {
-		return undefined; // no credential chosen: pushes are accepted unsigned
-	}
+	if (!ctx.getNode().credentials?.kuaidi100Api) return undefined; // pushes are accepted unsigned
+	const credentials = await ctx.getCredentials('kuaidi100Api');
+	const salt = typeof credentials.salt === 'string' ? credentials.salt : '';
+	return salt || undefined;
 }

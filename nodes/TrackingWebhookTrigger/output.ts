@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import type { TrackingEvent } from '../../src/normalize/event';
 import type { PushSelection } from '../../src/push/memory';
 import type { ReceivedPush } from '../../src/push/receive';
 
@@ -14,6 +15,17 @@ export function callbackParameters(query: Record<string, unknown>): IDataObject 
 	return params;
 }
 
+/**
+ * With the milestone filter, "New Events" means the events that reached a chosen
+ * milestone (one email per delivery, not one per scan); when only the shipment as a
+ * whole reached it, its newest event stands for it.
+ */
+function eventsToEmit(push: ReceivedPush, selection: PushSelection): TrackingEvent[] {
+	if (selection.matchedMilestones.length === 0) return selection.newEvents;
+	const matched = selection.newEvents.filter((event) => selection.matchedMilestones.includes(event.status));
+	return matched.length > 0 ? matched : push.shipment.events.slice(0, 1);
+}
+
 export function buildOutput(
 	mode: 'shipment' | 'events',
 	push: ReceivedPush,
@@ -27,7 +39,7 @@ export function buildOutput(
 		callback_params: callback,
 	};
 	if (mode === 'events') {
-		return selection.newEvents.map((event) => ({ ...(event as unknown as IDataObject), ...context }));
+		return eventsToEmit(push, selection).map((event) => ({ ...(event as unknown as IDataObject), ...context }));
 	}
 	return [
 		{

@@ -4,6 +4,19 @@ import type { CallSettings } from '../../src/core/call';
 import { DEFAULT_RETRY } from '../../src/core/retry';
 import { DEFAULT_SOURCE_TIME_ZONE } from '../../src/normalize/time';
 
+/** The service's own event order (both services accept `order`). */
+export const eventOrderProperty: INodeProperties = {
+	displayName: 'Order',
+	name: 'order',
+	type: 'options',
+	default: 'desc',
+	options: [
+		{ name: 'Newest First', value: 'desc' },
+		{ name: 'Oldest First', value: 'asc' },
+	],
+	description: 'Order of events in the raw reply (normalized events are always newest first)',
+};
+
 /** Request tuning shared by the Kuaidi100 and KeyDelivery nodes. */
 export const requestOptionsProperties: INodeProperties[] = [
 	{

@@ -8,8 +8,13 @@ import type { NormalizedShipment } from '../normalize/shipment';
  * webhook processes in queue mode).
  */
 export interface ShipmentMemory {
-	/** event_ids already emitted, newest last. */
+	/** Emitted event_ids, shortened to their first 16 hex digits (64 bits), newest last. */
 	ids: string[];
+	/**
+	 * Set once ids had to be trimmed: events at or before this event_time count as
+	 * emitted, so a history longer than the id limit does not come back as "new".
+	 */
+	floor?: string;
 	/** Milestones that already fired the milestone filter. */
 	fired: string[];
 	/** The last push status seen (to notice e.g. "abort" with no new event). */
@@ -40,6 +45,11 @@ export interface PushSelection {
 	matchedMilestones: Milestone[];
 }
 
+/** 64 bits of the SHA-256 id tell events of one shipment apart; static data stays small. */
+function shortId(eventId: string): string {
+	return eventId.slice(0, 16);
+}
+
 function memoryKey(shipment: NormalizedShipment): string {
 	return `${shipment.provider}:${shipment.carrier}:${shipment.tracking_number}`;
 }
@@ -62,7 +72,10 @@ export function selectAndRemember(
 		? (shipments[key] ?? { ids: [], fired: [], status: '', seen: now })
 		: { ids: [], fired: [], status: '', seen: now };
 	const known = new Set(memory.ids);
-	const newEvents = shipment.events.filter((event) => !known.has(event.event_id));
+	const floor = memory.floor ?? '';
+	const newEvents = shipment.events.filter(
+		(event) => !known.has(shortId(event.event_id)) && !(floor !== '' && event.event_time !== '' && event.event_time <= floor),
+	);
 
 	let fire: boolean;
 	let matchedMilestones: Milestone[] = [];
@@ -77,16 +90,31 @@ export function selectAndRemember(
 
 	if (filter.onlyNew && fire) {
 		// Oldest first, so trimming keeps the newest ids.
-		const ids = [...memory.ids, ...newEvents.map((event) => event.event_id).reverse()];
-		shipments[key] = {
-			ids: ids.slice(-MEMORY_LIMITS.idsPerShipment),
+		const ids = [...memory.ids, ...newEvents.map((event) => shortId(event.event_id)).reverse()];
+		const kept = ids.slice(-MEMORY_LIMITS.idsPerShipment);
+		const next: ShipmentMemory = {
+			ids: kept,
 			fired: [...memory.fired, ...matchedMilestones],
 			status: pushStatus,
 			seen: now,
 		};
+		const newFloor = trimmedFloor(ids.slice(0, ids.length - kept.length), shipment.events, floor);
+		if (newFloor !== '') next.floor = newFloor;
+		shipments[key] = next;
 		evictOldest(shipments);
 	}
 	return { fire, newEvents, matchedMilestones };
+}
+
+/** The newest event_time among the trimmed ids (or the old floor if that is newer). */
+function trimmedFloor(trimmed: string[], events: TrackingEvent[], floor: string): string {
+	if (trimmed.length === 0) return floor;
+	const dropped = new Set(trimmed);
+	let result = floor;
+	for (const event of events) {
+		if (dropped.has(shortId(event.event_id)) && event.event_time > result) result = event.event_time;
+	}
+	return result;
 }
 
 function evictOldest(shipments: Record<string, ShipmentMemory>): void {

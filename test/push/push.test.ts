@@ -143,6 +143,25 @@ describe('selectAndRemember', () => {
 		expect(store.shipments ?? {}).toEqual({});
 	});
 
+	it('a history longer than the id limit, pushed again, brings nothing new (trimmed ids are covered by a time floor)', () => {
+		const store: PushMemoryStore = {};
+		const filter = { triggerOn: 'all' as const, milestones: [], onlyNew: true };
+		const base = Date.UTC(2024, 0, 1);
+		const china = (i: number) => new Date(base + i * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+		const events = Array.from({ length: MEMORY_LIMITS.idsPerShipment + 7 }, (_, i) => ({ time: china(i), statusCode: '1002', context: `Scan ${i}` }));
+		const all = receive([...events].reverse(), '1002');
+		expect(selectAndRemember(store, all.shipment, all.pushStatus, filter).newEvents).toHaveLength(events.length);
+		const memory = store.shipments!['kuaidi100:yuantong:YT7450353838751'];
+		expect(memory.ids).toHaveLength(MEMORY_LIMITS.idsPerShipment);
+		expect(memory.floor).toBe(all.shipment.events[MEMORY_LIMITS.idsPerShipment].event_time); // newest trimmed one
+		const again = receive([...events].reverse(), '1002');
+		expect(selectAndRemember(store, again.shipment, again.pushStatus, filter)).toMatchObject({ fire: false, newEvents: [] });
+		const more = receive([{ time: china(events.length + 5), statusCode: '5', context: 'Out for delivery' }, ...[...events].reverse()], '5');
+		const selection = selectAndRemember(store, more.shipment, more.pushStatus, filter);
+		expect(selection.newEvents.map((e) => e.description)).toEqual(['Out for delivery']);
+		expect(store.shipments!['kuaidi100:yuantong:YT7450353838751'].ids).toHaveLength(MEMORY_LIMITS.idsPerShipment);
+	});
+
 	it('stays bounded: the least recently seen shipments are forgotten first', () => {
 		const store: PushMemoryStore = {};
 		const filter = { triggerOn: 'all' as const, milestones: [], onlyNew: true };

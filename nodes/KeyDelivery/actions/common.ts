@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { carrierCodeProblem, trackingNumberProblem } from '../../../src/core/validation';
 import type { KeyDeliveryTrackingParams } from '../../../src/keydelivery/types';
 import { InputError } from '../../shared/errors';
+import { eventOrderProperty } from '../../shared/options';
 
 /** KeyDelivery numbers are worldwide: wider bounds than Kuaidi100's 6 to 32. */
 export const TRACKING_NUMBER_LENGTH = { min: 4, max: 64 };
@@ -39,17 +40,7 @@ export const trackingOptionsProperty: INodeProperties = {
 			default: true,
 			description: 'Whether events carry their status code and description, location and area name (needed for precise milestones)',
 		},
-		{
-			displayName: 'Order',
-			name: 'order',
-			type: 'options',
-			default: 'desc',
-			options: [
-				{ name: 'Newest First', value: 'desc' },
-				{ name: 'Oldest First', value: 'asc' },
-			],
-			description: 'Order of events in the raw reply (normalized events are always newest first)',
-		},
+		eventOrderProperty,
 		{
 			displayName: 'Phone',
 			name: 'phone',
@@ -82,20 +73,27 @@ export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): K
 	const problem = carrierCodeProblem(carrierId, 'Carrier ID');
 	if (problem) throw new InputError(problem);
 	const trackingNumber = readTrackingNumber(ctx, itemIndex);
+	// Expressions may give numbers (a phone or a postal code from the input JSON): read as text.
 	const options = ctx.getNodeParameter('trackingOptions', itemIndex, {}) as {
 		areaShow?: boolean;
 		order?: 'desc' | 'asc';
-		phone?: string;
-		shipFrom?: string;
-		shipTo?: string;
+		phone?: unknown;
+		shipFrom?: unknown;
+		shipTo?: unknown;
 	};
 	return {
 		carrier_id: carrierId,
 		tracking_number: trackingNumber,
-		phone: options.phone?.trim() || undefined,
-		ship_from: options.shipFrom?.trim() || undefined,
-		ship_to: options.shipTo?.trim() || undefined,
+		phone: optionalText(options.phone),
+		ship_from: optionalText(options.shipFrom),
+		ship_to: optionalText(options.shipTo),
 		area_show: options.areaShow === false ? 0 : 1,
 		order: options.order,
 	};
+}
+
+/** A trimmed text option, or undefined when it is missing or blank. */
+function optionalText(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	return String(value).trim() || undefined;
 }

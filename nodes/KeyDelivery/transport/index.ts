@@ -7,7 +7,8 @@ export function keyDeliveryConfig(credentials: ICredentialDataDecryptedObject, s
 	return {
 		apiKey: String(credentials.apiKey ?? '').trim(),
 		secret: String(credentials.secret ?? '').trim(),
-		baseUrl: (credentials.baseUrl as string) || undefined,
+		// Pasted URLs often carry a stray space, which would make every request fail as unreachable.
+		baseUrl: String(credentials.baseUrl ?? '').trim() || undefined,
 		...settings,
 	};
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { kuaidi100QueryProblem } from '../../../src/core/validation';
 import type { Kuaidi100QueryParams } from '../../../src/kuaidi100/types';
 import { InputError } from '../../shared/errors';
+import { eventOrderProperty } from '../../shared/options';
 
 export const carrierCodeProperty: INodeProperties = {
 	displayName: 'Carrier Code',
@@ -60,17 +61,7 @@ export const queryOptionsProperty: INodeProperties = {
 			],
 			description: 'Language of the event texts',
 		},
-		{
-			displayName: 'Order',
-			name: 'order',
-			type: 'options',
-			default: 'desc',
-			options: [
-				{ name: 'Newest First', value: 'desc' },
-				{ name: 'Oldest First', value: 'asc' },
-			],
-			description: 'Order of events in the raw reply (normalized events are always newest first)',
-		},
+		eventOrderProperty,
 		{
 			displayName: 'Status Detail',
 			name: 'resultv2',
