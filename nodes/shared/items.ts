@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { TrackingApiError } from '../../src/core/errors';
 import { errorItemJson, toNodeError } from './errors';
 
 /** What one input item asks for. Items with the same `dedupeKey` share one request. */
@@ -9,16 +10,26 @@ export interface ItemRequest<T> {
 	output: (result: T) => IDataObject[];
 }
 
-/** Runs tasks with at most `limit` in flight; results keep their input positions. */
+/**
+ * Runs tasks with at most `limit` in flight; results keep their input positions.
+ * After an account-level failure (wrong key or secret, no quota) every request would
+ * fail the same way, so the tasks not yet started get that error without being sent.
+ */
 async function mapWithConcurrency<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<Array<PromiseSettledResult<T>>> {
 	const results: Array<PromiseSettledResult<T>> = new Array(tasks.length);
 	let next = 0;
+	let fatal: TrackingApiError | undefined;
 	const worker = async () => {
 		while (next < tasks.length) {
 			const index = next++;
+			if (fatal) {
+				results[index] = { status: 'rejected', reason: fatal };
+				continue;
+			}
 			try {
 				results[index] = { status: 'fulfilled', value: await tasks[index]() };
 			} catch (reason) {
+				if (reason instanceof TrackingApiError && reason.fatal) fatal = reason;
 				results[index] = { status: 'rejected', reason };
 			}
 		}

@@ -76,7 +76,7 @@ export function httpError(provider: Provider, response: HttpResponse): TrackingA
 	return new TrackingApiError({
 		provider,
 		code: `HTTP_${response.status}`,
-		explanation: httpStatusExplanation(response.status),
+		explanation: httpStatusExplanation(response.status, provider),
 		providerMessage: truncate(response.body),
 	});
 }

@@ -76,13 +76,18 @@ export const LOCAL_ERRORS = {
 	},
 } satisfies Record<string, ErrorExplanation>;
 
-export function httpStatusExplanation(status: number): ErrorExplanation {
+const SERVICE_ROOT: Record<Provider, string> = {
+	kuaidi100: 'https://poll.kuaidi100.com',
+	keydelivery: 'https://www.kd100.com',
+};
+
+export function httpStatusExplanation(status: number, provider: Provider): ErrorExplanation {
 	const retryable = status >= 500 || status === 429 || status === 408;
 	return {
 		meaning: `The service answered with HTTP status ${status}`,
 		remedy: retryable
 			? 'The service is having trouble; try again later.'
-			: 'Check the base URL in the credential: it should be the service root, for example https://poll.kuaidi100.com.',
+			: `Check the base URL in the credential: it should be the service root, ${SERVICE_ROOT[provider]}.`,
 		retryable,
 	};
 }

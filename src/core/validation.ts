@@ -15,16 +15,18 @@ export function trackingNumberProblem(trackingNumber: string, min = 6, max = 32)
 	return undefined;
 }
 
-export function carrierCodeProblem(carrier: string, fieldName = 'Carrier Code'): string | undefined {
+/** `fieldName` and `example` in the words of the service: "Carrier ID" and "usps" for KeyDelivery. */
+export function carrierCodeProblem(carrier: string, fieldName = 'Carrier Code', example = 'yuantong'): string | undefined {
 	const value = carrier.trim();
+	const noun = fieldName.toLowerCase();
 	if (!value) {
-		return `The carrier code is empty. Fill in the ${fieldName} field (e.g. "yuantong"), or use Detect Carrier first.`;
+		return `The ${noun} is empty. Fill in the ${fieldName} field (e.g. "${example}"), or use Detect Carrier first.`;
 	}
 	if (value !== value.toLowerCase()) {
-		return `The carrier code "${value}" must be lower case: use "${value.toLowerCase()}" in the ${fieldName} field.`;
+		return `The ${noun} "${value}" must be lower case: use "${value.toLowerCase()}" in the ${fieldName} field.`;
 	}
 	if (!/^[a-z0-9_-]+$/.test(value)) {
-		return `The carrier code "${value}" has characters a carrier code never has; use the code from the carrier list (letters, digits, "_" or "-"), e.g. "yuantong".`;
+		return `The ${noun} "${value}" has characters a ${noun} never has; use one from the carrier list (letters, digits, "_" or "-"), e.g. "${example}".`;
 	}
 	return undefined;
 }

@@ -338,3 +338,16 @@ describe('Kuaidi100 credential test', () => {
 		}
 	});
 });
+
+describe('Kuaidi100 node: account errors', () => {
+	it('stops sending once the account is refused: the remaining items get the same error unsent', async () => {
+		const numbers = ['YT7450353838751', '78912345678901', '4312345678901', 'LZ123456789US', '5566778899'];
+		const carriers = ['yuantong', 'zhongtong', 'yunda', 'usps', 'dhl'];
+		const result = await run(
+			{ operation: 'query', carrierCode: '={{ $json.carrier }}', trackingNumber: '={{ $json.number }}', options: { concurrency: 1 } },
+			{ items: numbers.map((number, i) => ({ number, carrier: carriers[i] })), continueOnFail: true, credentials: { key: 'wrong-key' } },
+		);
+		expect(queryRequests()).toHaveLength(1);
+		expect(result.items.map((item) => [item.pairedItem, item.json.code])).toEqual(numbers.map((_, i) => [{ item: i }, '503']));
+	});
+});

@@ -70,7 +70,7 @@ export function readTrackingNumber(ctx: IExecuteFunctions, itemIndex: number): s
 /** Reads and validates one item's tracking parameters; throws InputError before any request. */
 export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): KeyDeliveryTrackingParams {
 	const carrierId = String(ctx.getNodeParameter('carrierId', itemIndex, '')).trim();
-	const problem = carrierCodeProblem(carrierId, 'Carrier ID');
+	const problem = carrierCodeProblem(carrierId, 'Carrier ID', 'usps');
 	if (problem) throw new InputError(problem);
 	const trackingNumber = readTrackingNumber(ctx, itemIndex);
 	// Expressions may give numbers (a phone or a postal code from the input JSON): read as text.
