@@ -4,7 +4,7 @@ import * as detectCarrier from './actions/detectCarrier.operation';
 import * as getTracking from './actions/getTracking.operation';
 import { router } from './actions/router';
 import { keyDeliveryApiTest } from './methods/credentialTest';
-import { requestOptionsProperties } from '../shared/options';
+import { requestOptionsCollection } from '../shared/options';
 
 export class KeyDelivery implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,14 +52,7 @@ export class KeyDelivery implements INodeType {
 			...createTracking.description,
 			...getTracking.description,
 			...detectCarrier.description,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: requestOptionsProperties,
-			},
+			requestOptionsCollection,
 		],
 	};
 

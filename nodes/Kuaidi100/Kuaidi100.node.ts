@@ -4,7 +4,7 @@ import * as query from './actions/query.operation';
 import { router } from './actions/router';
 import * as subscribe from './actions/subscribe.operation';
 import { kuaidi100ApiTest } from './methods/credentialTest';
-import { requestOptionsProperties } from '../shared/options';
+import { requestOptionsCollection } from '../shared/options';
 
 export class Kuaidi100 implements INodeType {
 	description: INodeTypeDescription = {
@@ -58,14 +58,7 @@ export class Kuaidi100 implements INodeType {
 			...query.description,
 			...subscribe.description,
 			...detectCarrier.description,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: requestOptionsProperties,
-			},
+			requestOptionsCollection,
 		],
 	};
 

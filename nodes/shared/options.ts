@@ -54,6 +54,16 @@ export const requestOptionsProperties: INodeProperties[] = [
 	},
 ];
 
+/** The node-wide "Options" collection of both service nodes. */
+export const requestOptionsCollection: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: requestOptionsProperties,
+};
+
 export interface RequestOptions extends CallSettings {
 	concurrency: number;
 	sourceTimeZone: string;

@@ -34,6 +34,20 @@ export const phoneProperty: INodeProperties = {
 		"Sender's or recipient's phone number, or its last 4 digits. Required for SF Express (shunfeng, shunfengkuaiyun).",
 };
 
+/** resultv2: how much status detail Kuaidi100 adds; the advanced codes give precise milestones. */
+export const statusDetailProperty: INodeProperties = {
+	displayName: 'Status Detail',
+	name: 'resultv2',
+	type: 'options',
+	default: '4',
+	options: [
+		{ name: 'Basic', value: '0', description: 'Event texts and times only' },
+		{ name: 'Status Names and Regions', value: '1' },
+		{ name: 'Advanced Status Codes and Regions', value: '4', description: 'Needed for precise milestones' },
+		{ name: 'Advanced, with Estimated Arrival', value: '8' },
+	],
+};
+
 /** Query and map-track parameters beyond carrier, number and phone. */
 export const queryOptionsProperty: INodeProperties = {
 	displayName: 'Query Options',
@@ -62,19 +76,7 @@ export const queryOptionsProperty: INodeProperties = {
 			description: 'Language of the event texts',
 		},
 		eventOrderProperty,
-		{
-			displayName: 'Status Detail',
-			name: 'resultv2',
-			type: 'options',
-			default: '4',
-			options: [
-				{ name: 'Basic', value: '0', description: 'Event texts and times only' },
-				{ name: 'Status Names and Regions', value: '1' },
-				{ name: 'Advanced Status Codes and Regions', value: '4', description: 'Needed for precise milestones' },
-				{ name: 'Advanced, with Estimated Arrival', value: '8' },
-			],
-			description: 'How much status detail Kuaidi100 adds to each event (resultv2)',
-		},
+		{ ...statusDetailProperty, description: 'How much status detail Kuaidi100 adds to each event (resultv2)' },
 		{
 			displayName: 'To',
 			name: 'to',

@@ -5,7 +5,7 @@ import { InputError } from '../../shared/errors';
 import { runItems } from '../../shared/items';
 import { readRequestOptions } from '../../shared/options';
 import { kuaidi100Client } from '../transport';
-import { trackingNumberProperty } from './common';
+import { statusDetailProperty, trackingNumberProperty } from './common';
 
 const show = { operation: ['subscribe'] };
 
@@ -74,19 +74,7 @@ export const description: INodeProperties[] = [
 				description:
 					"Secret Kuaidi100 signs each push with. Leave empty to use the credential's Salt, which the Tracking Webhook Trigger verifies.",
 			},
-			{
-				displayName: 'Status Detail',
-				name: 'resultv2',
-				type: 'options',
-				default: '4',
-				options: [
-					{ name: 'Basic', value: '0' },
-					{ name: 'Status Names and Regions', value: '1' },
-					{ name: 'Advanced Status Codes and Regions', value: '4' },
-					{ name: 'Advanced, with Estimated Arrival', value: '8' },
-				],
-				description: 'How much status detail each push carries (resultv2)',
-			},
+			{ ...statusDetailProperty, description: 'How much status detail each push carries (resultv2)' },
 			{ displayName: 'To', name: 'to', type: 'string', default: '', description: 'Destination city' },
 		],
 	},
