@@ -1,0 +1,83 @@
+import { ConfigError } from './errors';
+import { s3Url } from './storage';
+
+/**
+ * Where a run's objects go. Everything derives from the scheduled time, so a
+ * retried run writes the very same keys instead of adding objects:
+ *
+ *   {prefix}/dt=YYYY-MM-DD/{run id}.csv[.gz]            the data (only when there are events)
+ *   {prefix}/_manifests/dt=YYYY-MM-DD/{run id}.manifest  Redshift-style manifest, written after the data
+ *
+ * The run id is the scheduled time in UTC, e.g. 20240309T020000Z. The manifests
+ * sit under a folder starting with "_", which Hive, Spark, Athena and Glue skip
+ * when they read the prefix as a table.
+ */
+export interface RunLayout {
+	runId: string;
+	scheduledAt: string;
+	/** dt partition value (UTC date of the scheduled time). */
+	date: string;
+	bucket: string;
+	dataKey: string;
+	manifestKey: string;
+	dataUrl: string;
+	manifestUrl: string;
+}
+
+export function runIdOf(scheduledAt: Date): string {
+	return scheduledAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+export function parseOutput(output: string): { bucket: string; prefix: string } {
+	const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(output.trim());
+	if (!match) throw new ConfigError(`--output must be s3://bucket/prefix, got "${output}"`);
+	return { bucket: match[1], prefix: match[2].replace(/^\/+|\/+$/g, '') };
+}
+
+export function runLayout(output: string, scheduledAt: Date, gzip: boolean): RunLayout {
+	const { bucket, prefix } = parseOutput(output);
+	const runId = runIdOf(scheduledAt);
+	const date = scheduledAt.toISOString().slice(0, 10);
+	const base = prefix ? `${prefix}/` : '';
+	const dataKey = `${base}dt=${date}/${runId}.csv${gzip ? '.gz' : ''}`;
+	const manifestKey = `${base}_manifests/dt=${date}/${runId}.manifest`;
+	return {
+		runId,
+		scheduledAt: scheduledAt.toISOString(),
+		date,
+		bucket,
+		dataKey,
+		manifestKey,
+		dataUrl: s3Url(bucket, dataKey),
+		manifestUrl: s3Url(bucket, manifestKey),
+	};
+}
+
+export interface ManifestEntry {
+	url: string;
+	bytes: number;
+	rows: number;
+}
+
+/**
+ * A manifest in the format Redshift COPY ... MANIFEST reads: `entries` of
+ * {url, mandatory}, with the `meta` ({content_length, record_count}) and
+ * `author` keys that UNLOAD ... MANIFEST VERBOSE writes and COPY accepts. Runs
+ * without events write none: COPY fails on a manifest that lists no file.
+ */
+export function manifestJson(entries: ManifestEntry[]): string {
+	const total = (pick: (entry: ManifestEntry) => number) => entries.reduce((sum, entry) => sum + pick(entry), 0);
+	return `${JSON.stringify(
+		{
+			entries: entries.map((entry) => ({
+				url: entry.url,
+				mandatory: true,
+				meta: { content_length: entry.bytes, record_count: entry.rows },
+			})),
+			meta: { content_length: total((e) => e.bytes), record_count: total((e) => e.rows) },
+			author: { name: 'tracking-export', version: '1' },
+		},
+		null,
+		2,
+	)}\n`;
+}

@@ -1,0 +1,519 @@
+import { TrackingApiError } from '../core/errors';
+import { fetchTransport, type HttpTransport } from '../core/http';
+import type { RetryOptions } from '../core/retry';
+import { KeyDeliveryClient } from '../keydelivery/client';
+import { Kuaidi100Client } from '../kuaidi100/client';
+import { isTerminal, type Milestone } from '../normalize/milestones';
+import type { NormalizedShipment } from '../normalize/shipment';
+import { checkRunConfig, type ExportConfig } from './config';
+import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, StorageError, messageOf } from './errors';
+import { manifestJson, runLayout, type RunLayout } from './layout';
+import { RateLimiter, rateLimitedTransport, realSleep, runPool, type Sleep } from './limiter';
+import { recoverInflight, type RecoveryResult } from './recovery';
+import type { ObjectInfo, Reporter, RunSummary } from './report';
+import { loadShipmentList, type Shipment } from './shipments';
+import { newEventRows, normalizeReply } from './pipeline';
+import { ExportState, StateStore, type Journal } from './state';
+import { Storage, formatLocation } from './storage';
+import { ObjectWriter } from './writer';
+
+/** Kuaidi100 may lock a number queried twice within 30 minutes. */
+export const KUAIDI100_MIN_INTERVAL_MS = 30 * 60_000;
+/** Journal entries older than this no longer matter to the 30-minute rule. */
+const JOURNAL_KEEP_MS = 2 * KUAIDI100_MIN_INTERVAL_MS;
+/** Provider codes that mean "no events yet": the shipment was queried, nothing failed. */
+const NO_RESULT_YET = new Set(['kuaidi100:500', 'keydelivery:60101']);
+const MAX_LOGGED_FAILURES = 50;
+
+export interface RunDeps {
+	storage: Storage;
+	reporter: Reporter;
+	/** HTTP to the tracking services; default Node's fetch. */
+	transport?: HttpTransport;
+	/** The run's clock (30-minute rule, fetched_at); default real time. */
+	now?: () => Date;
+	/** Sleep for retry backoff and the rate limit; default setTimeout. */
+	sleep?: Sleep;
+	random?: () => number;
+	/** Stops the run: no new query starts, the upload is aborted, nothing is committed. */
+	signal?: AbortSignal;
+	/** Test seams: called between the upload (data + manifest) and the commit of the state. */
+	hooks?: { beforeCommit?: () => void | Promise<void> };
+	/** Retry backoff; default 500 ms doubling to 8 s. */
+	retryDelays?: { baseDelayMs: number; maxDelayMs: number };
+}
+
+interface Outcome {
+	queriedAt: string;
+	milestone?: Milestone;
+	lastEventTime?: string;
+	/** Packed id prefixes of the events written by this run. */
+	prefixes: Buffer;
+}
+
+function emptySummary(layout: { runId: string; scheduledAt: string }, startedAt: Date): RunSummary {
+	return {
+		runId: layout.runId,
+		scheduledAt: layout.scheduledAt,
+		status: 'ok',
+		exitCode: EXIT.OK,
+		startedAt: startedAt.toISOString(),
+		finishedAt: startedAt.toISOString(),
+		durationMs: 0,
+		shipments: { listed: 0, badRows: 0, due: 0, queried: 0, skippedLockout: 0, skippedTerminal: 0, noResultYet: 0, failed: 0 },
+		events: { fetched: 0, new: 0, duplicate: 0 },
+		objects: [],
+		bytes: 0,
+		committed: false,
+	};
+}
+
+function statusOf(error: unknown): RunSummary['status'] {
+	if (error instanceof FatalAccountError) return 'fatal';
+	if (error instanceof InterruptedError) return 'interrupted';
+	if (error instanceof ConfigError) return 'config';
+	return 'failed';
+}
+
+/**
+ * One export: recover an interrupted run, read the shipment list, pick the due
+ * shipments, query them, write their new events to S3, then commit the state.
+ * Never throws for run-level failures: the summary carries status and exit code.
+ */
+export async function runExport(config: ExportConfig, scheduledAt: Date, deps: RunDeps): Promise<RunSummary> {
+	const now = deps.now ?? (() => new Date());
+	const startedAt = now();
+	const reporter = deps.reporter;
+	let layout: RunLayout | { runId: string; scheduledAt: string } = {
+		runId: scheduledAt.toISOString(),
+		scheduledAt: scheduledAt.toISOString(),
+	};
+	let summary = emptySummary(layout, startedAt);
+	try {
+		checkRunConfig(config);
+		const fullLayout = runLayout(config.output, scheduledAt, config.gzip);
+		layout = fullLayout;
+		summary = emptySummary(layout, startedAt);
+		await new Exporter(config, fullLayout, deps, summary, now).run();
+	} catch (error) {
+		summary.status = statusOf(error);
+		summary.exitCode = error instanceof ExporterError ? error.exitCode : EXIT.FAILED;
+		summary.error = messageOf(error);
+		reporter.log('error', `run.${summary.status}`, summary.error, { runId: summary.runId });
+	}
+	const finishedAt = now();
+	summary.finishedAt = finishedAt.toISOString();
+	summary.durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
+	if (summary.status === 'ok' && config.strict && (summary.shipments.failed > 0 || summary.shipments.badRows > 0)) {
+		summary.exitCode = EXIT.PARTIAL;
+	}
+	reporter.summary(summary);
+	return summary;
+}
+
+class Exporter {
+	private readonly store: StateStore;
+	private readonly reporter: Reporter;
+	private state = new ExportState();
+	private journal: Journal = { version: 1, queries: {} };
+
+	constructor(
+		private readonly config: ExportConfig,
+		private readonly layout: RunLayout,
+		private readonly deps: RunDeps,
+		private readonly summary: RunSummary,
+		private readonly now: () => Date,
+	) {
+		this.store = new StateStore(deps.storage, deps.storage.parse(config.state));
+		this.reporter = deps.reporter;
+	}
+
+	async run(): Promise<void> {
+		const { layout, reporter, summary } = this;
+		reporter.log('info', 'run.start', `Run ${layout.runId} (scheduled ${layout.scheduledAt})`, {
+			runId: layout.runId,
+			scheduledAt: layout.scheduledAt,
+			state: formatLocation(this.store.stateAt),
+			output: this.config.output,
+		});
+		this.state = await this.store.loadState();
+		this.journal = await this.store.loadJournal();
+
+		const listAt = this.deps.storage.parse(this.config.shipments);
+		const list = await loadShipmentList(this.deps.storage, listAt);
+		summary.shipments.listed = list.shipments.length;
+		summary.shipments.badRows = list.badRows.length;
+		for (const bad of list.badRows) {
+			reporter.log('warn', 'shipments.bad_row', `${formatLocation(listAt)} line ${bad.line}: ${bad.reason}; row skipped`, {
+				line: bad.line,
+				reason: bad.reason,
+			});
+		}
+
+		if (this.journal.inflight) await this.recover(list.shipments);
+
+		if (this.state.hasRun(layout.runId)) {
+			summary.status = 'already-done';
+			reporter.log('info', 'run.already_done', `Run ${layout.runId} was already completed; nothing to do (give another --scheduled-time to run again)`, {
+				runId: layout.runId,
+			});
+			return;
+		}
+
+		const due = this.selectDue(list.shipments);
+		summary.shipments.due = due.length;
+		reporter.log('info', 'shipments.due', `${due.length} of ${list.shipments.length} shipment(s) due`, {
+			due: due.length,
+			skippedLockout: summary.shipments.skippedLockout,
+			skippedTerminal: summary.shipments.skippedTerminal,
+		});
+		const clients = this.createClients(due);
+
+		// Write-ahead: before the first query, the journal says this run may query
+		// these Kuaidi100 numbers now, so a crash cannot lead to a second query
+		// within 30 minutes.
+		const previousQueries = { ...this.journal.queries };
+		const reservedAt = this.now().toISOString();
+		for (const shipment of due) if (shipment.provider === 'kuaidi100') this.journal.queries[shipment.key] = reservedAt;
+		this.journal.inflight = {
+			runId: layout.runId,
+			scheduledAt: layout.scheduledAt,
+			startedAt: reservedAt,
+			dataUrl: layout.dataUrl,
+			manifestUrl: layout.manifestUrl,
+		};
+		this.pruneJournal();
+		await this.store.saveJournal(this.journal);
+
+		const writer = new ObjectWriter({
+			client: this.deps.storage.client,
+			bucket: layout.bucket,
+			key: layout.dataKey,
+			gzip: this.config.gzip,
+			partSize: this.config.partSizeMb * 1024 * 1024,
+		});
+		const outcomes = new Map<string, Outcome>();
+		let stop: Error | undefined;
+		try {
+			stop = await this.queryAll(due, clients, writer, outcomes);
+		} catch (error) {
+			stop = error as Error;
+		}
+		if (stop) {
+			await writer.abort(stop);
+			await this.settleJournal(due, outcomes, previousQueries, { clearInflight: true });
+			throw stop;
+		}
+
+		let object: ObjectInfo | undefined;
+		try {
+			const written = await writer.finish();
+			if (written) {
+				object = { url: layout.dataUrl, key: layout.dataKey, bytes: written.bytes, rows: written.rows };
+				await this.writeManifest(object);
+			}
+		} catch (error) {
+			await writer.abort(error as Error);
+			// The data object may be complete while its manifest is not: remove it,
+			// and keep the in-flight note unless that succeeded (the next run adopts it).
+			let removed = !object;
+			if (object) {
+				try {
+					await this.deps.storage.remove(this.deps.storage.parse(object.url));
+					removed = true;
+				} catch (removeError) {
+					reporter.log('warn', 'cleanup.failed', `Could not remove ${object.url}: ${messageOf(removeError)}; the next run adopts it`);
+				}
+			}
+			await this.settleJournal(due, outcomes, previousQueries, { clearInflight: removed });
+			throw error instanceof ExporterError ? error : new StorageError(messageOf(error), { cause: error });
+		}
+		if (object) {
+			summary.objects.push(object);
+			summary.manifest = layout.manifestUrl;
+			summary.bytes = object.bytes;
+		}
+
+		await this.deps.hooks?.beforeCommit?.();
+
+		// Commit: only now does the state learn what was exported.
+		for (const [key, outcome] of outcomes) {
+			const entry = this.state.entry(key);
+			entry.lastQueriedAt = outcome.queriedAt;
+			if (outcome.milestone) entry.lastMilestone = outcome.milestone;
+			if (outcome.lastEventTime && (!entry.lastEventTime || outcome.lastEventTime > entry.lastEventTime)) {
+				entry.lastEventTime = outcome.lastEventTime;
+			}
+			ExportState.addExported(entry, outcome.prefixes);
+		}
+		this.state.addRun({
+			runId: layout.runId,
+			scheduledAt: layout.scheduledAt,
+			finishedAt: this.now().toISOString(),
+			events: summary.events.new,
+			objects: object ? [object.url] : [],
+			...(object ? { manifest: layout.manifestUrl } : {}),
+		});
+		try {
+			await this.store.saveState(this.state);
+		} catch (error) {
+			// The object and manifest are in S3: the in-flight note stays, and the next run adopts them.
+			await this.settleJournal(due, outcomes, previousQueries, { clearInflight: false });
+			throw error;
+		}
+		summary.committed = true;
+		await this.settleJournal(due, outcomes, previousQueries, { clearInflight: true }).catch((error: unknown) => {
+			reporter.log('warn', 'journal.failed', `Could not update the journal: ${messageOf(error)}`);
+		});
+		reporter.log('info', 'run.committed', `State saved to ${formatLocation(this.store.stateAt)}`, { runId: layout.runId });
+	}
+
+	private async recover(shipments: readonly Shipment[]): Promise<void> {
+		const inflight = this.journal.inflight!;
+		let result: RecoveryResult;
+		try {
+			result = await recoverInflight(inflight, this.state, this.deps.storage, shipments, this.reporter, this.now);
+		} catch (error) {
+			throw new StorageError(`Could not recover run ${inflight.runId} (${inflight.dataUrl}): ${messageOf(error)}`, { cause: error });
+		}
+		if (result.adopted) {
+			await this.store.saveState(this.state);
+			this.summary.recovered = { runId: result.runId, events: result.events, objects: result.objects };
+		}
+		delete this.journal.inflight;
+		await this.store.saveJournal(this.journal);
+	}
+
+	private selectDue(shipments: readonly Shipment[]): Shipment[] {
+		const now = this.now().getTime();
+		const due: Shipment[] = [];
+		for (const shipment of shipments) {
+			const entry = this.state.shipments.get(shipment.key);
+			if (entry?.lastMilestone && isTerminal(entry.lastMilestone as Milestone)) {
+				this.summary.shipments.skippedTerminal++;
+				continue;
+			}
+			if (shipment.provider === 'kuaidi100') {
+				const times = [entry?.lastQueriedAt, this.journal.queries[shipment.key]]
+					.map((t) => (t ? Date.parse(t) : NaN))
+					.filter((t) => Number.isFinite(t));
+				const last = times.length ? Math.max(...times) : undefined;
+				if (last !== undefined && now - last < KUAIDI100_MIN_INTERVAL_MS) {
+					this.summary.shipments.skippedLockout++;
+					this.reporter.log('debug', 'shipments.lockout', `${shipment.key} was queried at ${new Date(last).toISOString()}; next query allowed at ${new Date(last + KUAIDI100_MIN_INTERVAL_MS).toISOString()}`, {
+						shipment: shipment.key,
+					});
+					continue;
+				}
+			}
+			due.push(shipment);
+		}
+		return due;
+	}
+
+	private createClients(due: readonly Shipment[]): { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient } {
+		const { config, deps } = this;
+		const needs = new Set(due.map((s) => s.provider));
+		const base = deps.transport ?? fetchTransport;
+		const retry: RetryOptions = {
+			attempts: config.retries + 1,
+			baseDelayMs: deps.retryDelays?.baseDelayMs ?? 500,
+			maxDelayMs: deps.retryDelays?.maxDelayMs ?? 8000,
+			...(deps.random ? { random: deps.random } : {}),
+		};
+		const sleep = deps.sleep ?? realSleep;
+		const limited = (transport: HttpTransport) =>
+			config.rps > 0
+				? rateLimitedTransport(transport, new RateLimiter(config.rps, () => this.now().getTime(), sleep))
+				: transport;
+		const clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient } = {};
+		if (needs.has('kuaidi100')) {
+			const { customer, key, baseUrl } = config.kuaidi100;
+			if (!customer || !key) {
+				throw new ConfigError('The list has Kuaidi100 shipments but no Kuaidi100 credentials: set KUAIDI100_CUSTOMER and KUAIDI100_KEY (or kuaidi100.customer/key in the config file)');
+			}
+			clients.kuaidi100 = new Kuaidi100Client(
+				{ customer, key, ...(baseUrl ? { baseUrl } : {}), timeoutMs: config.timeoutMs, retry, sleep },
+				limited(base),
+			);
+		}
+		if (needs.has('keydelivery')) {
+			const { apiKey, secret, baseUrl } = config.keydelivery;
+			if (!apiKey || !secret) {
+				throw new ConfigError('The list has KeyDelivery shipments but no KeyDelivery credentials: set KEYDELIVERY_API_KEY and KEYDELIVERY_SECRET (or keydelivery.apiKey/secret in the config file)');
+			}
+			clients.keydelivery = new KeyDeliveryClient(
+				{ apiKey, secret, ...(baseUrl ? { baseUrl } : {}), timeoutMs: config.timeoutMs, retry, sleep },
+				limited(base),
+			);
+		}
+		return clients;
+	}
+
+	private async fetch(
+		shipment: Shipment,
+		clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient },
+	): Promise<NormalizedShipment> {
+		const { config, layout } = this;
+		let reply: unknown;
+		if (shipment.provider === 'kuaidi100') {
+			reply = await clients.kuaidi100!.query({
+				com: shipment.carrier,
+				num: shipment.trackingNumber,
+				phone: shipment.phone,
+				from: shipment.shipFrom,
+				to: shipment.shipTo,
+				resultv2: config.kuaidi100.resultv2,
+				...(config.kuaidi100.lang ? { lang: config.kuaidi100.lang } : {}),
+			});
+		} else {
+			reply = await clients.keydelivery!.realtime({
+				carrier_id: shipment.carrier,
+				tracking_number: shipment.trackingNumber,
+				phone: shipment.phone,
+				ship_from: shipment.shipFrom,
+				ship_to: shipment.shipTo,
+				area_show: 1,
+			});
+		}
+		return normalizeReply(reply, {
+			provider: shipment.provider,
+			carrier: shipment.carrier,
+			trackingNumber: shipment.trackingNumber,
+			fetchedAt: this.now(),
+			runId: layout.runId,
+			sourceTimeZone: shipment.provider === 'kuaidi100' ? config.kuaidi100.sourceTimeZone : config.keydelivery.sourceTimeZone,
+		});
+	}
+
+	/** Queries every due shipment; returns the error that stopped the run, if one did. */
+	private async queryAll(
+		due: readonly Shipment[],
+		clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient },
+		writer: ObjectWriter,
+		outcomes: Map<string, Outcome>,
+	): Promise<Error | undefined> {
+		const { summary, reporter } = this;
+		let stop: Error | undefined;
+		let done = 0;
+		const signal = this.deps.signal;
+		const interrupted = () => {
+			if (signal?.aborted && !stop) {
+				stop = signal.reason instanceof ExporterError ? signal.reason : new InterruptedError('The run was interrupted');
+			}
+			return stop !== undefined;
+		};
+		reporter.progress({ done: 0, total: due.length, newEvents: 0, failed: 0 });
+		await runPool(
+			due,
+			this.config.concurrency,
+			async (shipment) => {
+				this.sent.add(shipment.key);
+				try {
+					const shipmentResult = await this.fetch(shipment, clients);
+					if (stop) return;
+					const { rows, prefixes, duplicates } = newEventRows(shipmentResult, this.state.shipments.get(shipment.key));
+					summary.events.duplicate += duplicates;
+					summary.events.fetched += shipmentResult.events.length;
+					summary.events.new += rows.length;
+					summary.shipments.queried++;
+					outcomes.set(shipment.key, {
+						queriedAt: shipmentResult.fetched_at,
+						milestone: shipmentResult.shipment_status,
+						...(shipmentResult.last_event_time ? { lastEventTime: shipmentResult.last_event_time } : {}),
+						prefixes,
+					});
+					if (rows.length > 0) await writer.write(rows);
+				} catch (error) {
+					if (error instanceof TrackingApiError && error.fatal) {
+						// Refused at the account level: the number was not looked up, so
+						// it does not count for the 30-minute rule.
+						this.sent.delete(shipment.key);
+						stop ??= new FatalAccountError(
+							`${error.message} The run stopped; nothing was exported or committed.`,
+							error.provider,
+							error.code,
+							{ cause: error },
+						);
+						return;
+					}
+					if (stop) return;
+					if (error instanceof TrackingApiError) {
+						outcomes.set(shipment.key, { queriedAt: this.now().toISOString(), prefixes: Buffer.alloc(0) });
+						if (NO_RESULT_YET.has(`${error.provider}:${error.code}`)) {
+							summary.shipments.queried++;
+							summary.shipments.noResultYet++;
+							reporter.log('info', 'shipment.no_result', `${shipment.key}: no tracking result yet`, { shipment: shipment.key, line: shipment.line });
+							return;
+						}
+						summary.shipments.failed++;
+						if (summary.shipments.failed <= MAX_LOGGED_FAILURES) {
+							reporter.log('warn', 'shipment.failed', `${shipment.key} (line ${shipment.line}): ${error.message}`, {
+								shipment: shipment.key,
+								line: shipment.line,
+								code: error.code,
+								retryable: error.retryable,
+							});
+						}
+						return;
+					}
+					// Anything else (the upload failed, a bug): the run cannot go on.
+					stop = error instanceof Error ? error : new Error(String(error));
+				} finally {
+					done++;
+					reporter.progress({ done, total: due.length, newEvents: summary.events.new, failed: summary.shipments.failed });
+				}
+			},
+			interrupted,
+		);
+		interrupted();
+		if (summary.shipments.failed > MAX_LOGGED_FAILURES) {
+			reporter.log('warn', 'shipment.failed_more', `${summary.shipments.failed - MAX_LOGGED_FAILURES} more shipment failure(s) not shown`);
+		}
+		return stop;
+	}
+
+	private async writeManifest(object: ObjectInfo): Promise<void> {
+		await this.deps.storage.writeText(
+			this.deps.storage.parse(this.layout.manifestUrl),
+			manifestJson([{ url: object.url, bytes: object.bytes, rows: object.rows }]),
+		);
+	}
+
+	/**
+	 * After the query phase: the journal keeps, for every Kuaidi100 number whose
+	 * query was sent, the time it was answered; the numbers never sent get their
+	 * earlier time back (they were not queried).
+	 */
+	private async settleJournal(
+		due: readonly Shipment[],
+		outcomes: Map<string, Outcome>,
+		previous: Record<string, string>,
+		options: { clearInflight: boolean },
+	): Promise<void> {
+		for (const shipment of due) {
+			if (shipment.provider !== 'kuaidi100') continue;
+			const outcome = outcomes.get(shipment.key);
+			if (outcome) this.journal.queries[shipment.key] = outcome.queriedAt;
+			else if (!this.sentAtLeastOnce(shipment)) {
+				if (previous[shipment.key]) this.journal.queries[shipment.key] = previous[shipment.key];
+				else delete this.journal.queries[shipment.key];
+			}
+		}
+		if (options.clearInflight) delete this.journal.inflight;
+		this.pruneJournal();
+		await this.store.saveJournal(this.journal);
+	}
+
+	private readonly sent = new Set<string>();
+	private sentAtLeastOnce(shipment: Shipment): boolean {
+		return this.sent.has(shipment.key);
+	}
+
+	private pruneJournal(): void {
+		const horizon = this.now().getTime() - JOURNAL_KEEP_MS;
+		for (const [key, time] of Object.entries(this.journal.queries)) {
+			if (!(Date.parse(time) >= horizon)) delete this.journal.queries[key];
+		}
+	}
+}

@@ -1,0 +1,309 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { Provider } from '../core/errors';
+import { ConfigError } from './errors';
+import { formatLocation, type Location, type Storage } from './storage';
+
+/** One shipment to watch, from one row of the list. */
+export interface Shipment {
+	provider: Provider;
+	/** Carrier code as the service names it, lower case. */
+	carrier: string;
+	trackingNumber: string;
+	phone?: string;
+	shipFrom?: string;
+	shipTo?: string;
+	/** Line of the row in the list (1-based, the CSV header is line 1). */
+	line: number;
+	/** provider:carrier:tracking_number, the key of the shipment in the state. */
+	key: string;
+}
+
+export interface BadRow {
+	line: number;
+	reason: string;
+}
+
+export interface ShipmentList {
+	shipments: Shipment[];
+	badRows: BadRow[];
+	format: 'csv' | 'json' | 'jsonl';
+}
+
+export function shipmentKey(provider: string, carrier: string, trackingNumber: string): string {
+	return `${provider}:${carrier}:${trackingNumber}`;
+}
+
+/** Column names and the aliases accepted for them (case-insensitive). */
+const COLUMN_ALIASES: Record<keyof RawRow, string[]> = {
+	provider: ['provider', 'service'],
+	carrier: ['carrier', 'carrier_id', 'com', 'company', 'carrier_code'],
+	tracking_number: ['tracking_number', 'trackingnumber', 'num', 'number', 'tracking_no'],
+	phone: ['phone', 'mobile', 'telephone'],
+	ship_from: ['ship_from', 'from', 'shipfrom'],
+	ship_to: ['ship_to', 'to', 'shipto'],
+};
+
+interface RawRow {
+	provider: unknown;
+	carrier: unknown;
+	tracking_number: unknown;
+	phone: unknown;
+	ship_from: unknown;
+	ship_to: unknown;
+}
+
+/** Kuaidi100 carriers that refuse a query without the phone number (SF Express, SF Freight). */
+const PHONE_REQUIRED = new Set(['shunfeng', 'shunfengkuaiyun']);
+
+function field(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return '\u0000invalid';
+}
+
+/** Validates one row; returns the shipment or the reason it is bad. */
+export function validateRow(raw: RawRow, line: number): Shipment | string {
+	const provider = field(raw.provider).toLowerCase();
+	const carrier = field(raw.carrier).toLowerCase();
+	const trackingNumber = field(raw.tracking_number);
+	const phone = field(raw.phone);
+	const shipFrom = field(raw.ship_from);
+	const shipTo = field(raw.ship_to);
+	for (const [name, value] of Object.entries({ provider, carrier, tracking_number: trackingNumber, phone, ship_from: shipFrom, ship_to: shipTo })) {
+		if (value.includes('\u0000')) return `${name} must be text`;
+	}
+	if (!provider) return 'provider is missing (kuaidi100 or keydelivery)';
+	if (provider !== 'kuaidi100' && provider !== 'keydelivery') {
+		return `provider "${provider}" is not kuaidi100 or keydelivery`;
+	}
+	if (!carrier) return 'carrier is missing';
+	if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(carrier)) return `carrier "${carrier}" is not a carrier code (letters, digits, _ . -)`;
+	if (!trackingNumber) return 'tracking_number is missing';
+	if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(trackingNumber)) {
+		return `tracking_number "${trackingNumber}" may hold only letters, digits, - and _`;
+	}
+	const [min, max] = provider === 'kuaidi100' ? [6, 32] : [4, 64];
+	if (trackingNumber.length < min || trackingNumber.length > max) {
+		return `tracking_number "${trackingNumber}" must be ${min} to ${max} characters for ${provider}`;
+	}
+	if (phone && !/^\+?[0-9][0-9 ()-]{2,24}$/.test(phone)) return `phone "${phone}" is not a phone number`;
+	if (provider === 'kuaidi100' && PHONE_REQUIRED.has(carrier) && !phone) {
+		return `phone is required by ${carrier} (the full number or its last 4 digits)`;
+	}
+	if (shipFrom.length > 200 || shipTo.length > 200) return 'ship_from / ship_to are longer than 200 characters';
+	return {
+		provider,
+		carrier,
+		trackingNumber,
+		...(phone ? { phone } : {}),
+		...(shipFrom ? { shipFrom } : {}),
+		...(shipTo ? { shipTo } : {}),
+		line,
+		key: shipmentKey(provider, carrier, trackingNumber),
+	};
+}
+
+function columnIndex(header: string[]): { index: Partial<Record<keyof RawRow, number>>; unknown: string[] } {
+	const index: Partial<Record<keyof RawRow, number>> = {};
+	const unknown: string[] = [];
+	header.forEach((name, i) => {
+		const normalized = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+		const column = (Object.keys(COLUMN_ALIASES) as Array<keyof RawRow>).find((key) =>
+			COLUMN_ALIASES[key].includes(normalized),
+		);
+		if (column && index[column] === undefined) index[column] = i;
+		else if (normalized) unknown.push(name);
+	});
+	return { index, unknown };
+}
+
+interface Collected {
+	rows: Array<{ raw: RawRow; line: number }>;
+	badRows: BadRow[];
+}
+
+function collectCsv(text: string, origin: string): Collected {
+	const badRows: BadRow[] = [];
+	let records: Array<{ record: string[]; info: { lines: number } }>;
+	try {
+		records = parseCsv(text, {
+			bom: true,
+			info: true,
+			relax_column_count: true,
+			skip_empty_lines: true,
+			skip_records_with_error: true,
+			on_skip: (error: { message?: string; lines?: number } | undefined) => {
+				badRows.push({ line: error?.lines ?? 0, reason: `not valid CSV: ${error?.message ?? 'unreadable row'}` });
+			},
+		}) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+	} catch (error) {
+		throw new ConfigError(`${origin} is not valid CSV: ${(error as Error).message}`, { cause: error });
+	}
+	if (records.length === 0) return { rows: [], badRows };
+	const [first, ...rest] = records;
+	const { index } = columnIndex(first.record);
+	const missing = (['provider', 'carrier', 'tracking_number'] as const).filter((c) => index[c] === undefined);
+	if (missing.length > 0) {
+		throw new ConfigError(
+			`${origin}: the header row (line ${first.info.lines}) lacks the column(s) ${missing.join(', ')}; ` +
+				'expected provider,carrier,tracking_number[,phone,ship_from,ship_to]',
+		);
+	}
+	const rows = rest.map(({ record, info }) => {
+		const pick = (column: keyof RawRow) => (index[column] === undefined ? undefined : record[index[column]!]);
+		const raw: RawRow = {
+			provider: pick('provider'),
+			carrier: pick('carrier'),
+			tracking_number: pick('tracking_number'),
+			phone: pick('phone'),
+			ship_from: pick('ship_from'),
+			ship_to: pick('ship_to'),
+		};
+		return { raw, line: info.lines, width: record.length };
+	});
+	for (const row of rows) {
+		if (row.width > first.record.length) {
+			badRows.push({ line: row.line, reason: `${row.width} fields where the header has ${first.record.length}` });
+		}
+	}
+	return { rows: rows.filter((row) => row.width <= first.record.length), badRows };
+}
+
+function rawFromObject(value: unknown): RawRow | string {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+	const lower = new Map(Object.entries(value).map(([k, v]) => [k.trim().toLowerCase().replace(/[\s-]+/g, '_'), v]));
+	const pick = (column: keyof RawRow) => {
+		for (const alias of COLUMN_ALIASES[column]) if (lower.has(alias)) return lower.get(alias);
+		// camelCase spellings (trackingNumber, shipFrom) arrive lower-cased without the underscore.
+		return lower.get(column.replace(/_/g, ''));
+	};
+	return {
+		provider: pick('provider'),
+		carrier: pick('carrier'),
+		tracking_number: pick('tracking_number'),
+		phone: pick('phone'),
+		ship_from: pick('ship_from'),
+		ship_to: pick('ship_to'),
+	};
+}
+
+/** 1-based line of the start of each element of a top-level JSON array. */
+export function arrayElementLines(text: string): number[] {
+	const lines: number[] = [];
+	let line = 1;
+	let depth = 0;
+	let inString = false;
+	let escaped = false;
+	let expectValue = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (c === '\n') line++;
+		if (inString) {
+			if (escaped) escaped = false;
+			else if (c === '\\') escaped = true;
+			else if (c === '"') inString = false;
+			continue;
+		}
+		if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\ufeff') continue;
+		if (depth === 1 && expectValue && c !== ']') {
+			lines.push(line);
+			expectValue = false;
+		}
+		if (c === '"') inString = true;
+		else if (c === '[' || c === '{') {
+			depth++;
+			if (depth === 1 && c === '[') expectValue = true;
+		} else if (c === ']' || c === '}') depth--;
+		else if (c === ',' && depth === 1) expectValue = true;
+	}
+	return lines;
+}
+
+function collectJson(text: string, origin: string): Collected {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text.replace(/^\ufeff/, ''));
+	} catch (error) {
+		throw new ConfigError(`${origin} is not valid JSON: ${(error as Error).message}`, { cause: error });
+	}
+	if (!Array.isArray(parsed)) {
+		throw new ConfigError(`${origin}: expected a JSON array of shipments (or JSON Lines, one object per line)`);
+	}
+	const lines = arrayElementLines(text);
+	const rows: Collected['rows'] = [];
+	const badRows: BadRow[] = [];
+	parsed.forEach((item, i) => {
+		const line = lines[i] ?? 0;
+		const raw = rawFromObject(item);
+		if (typeof raw === 'string') badRows.push({ line, reason: `item ${i + 1} is ${raw}` });
+		else rows.push({ raw, line });
+	});
+	return { rows, badRows };
+}
+
+function collectJsonLines(text: string): Collected {
+	const rows: Collected['rows'] = [];
+	const badRows: BadRow[] = [];
+	text.replace(/^\ufeff/, '')
+		.split('\n')
+		.forEach((content, i) => {
+			const line = i + 1;
+			if (!content.trim() || content.trim().startsWith('//')) return;
+			let item: unknown;
+			try {
+				item = JSON.parse(content);
+			} catch (error) {
+				badRows.push({ line, reason: `not valid JSON: ${(error as Error).message}` });
+				return;
+			}
+			const raw = rawFromObject(item);
+			if (typeof raw === 'string') badRows.push({ line, reason: raw });
+			else rows.push({ raw, line });
+		});
+	return { rows, badRows };
+}
+
+function detectFormat(name: string, text: string): ShipmentList['format'] {
+	const lower = name.toLowerCase();
+	if (lower.endsWith('.csv')) return 'csv';
+	if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+	if (lower.endsWith('.json')) return 'json';
+	const start = text.replace(/^\ufeff/, '').trimStart();
+	if (start.startsWith('[')) return 'json';
+	if (start.startsWith('{')) return 'jsonl';
+	return 'csv';
+}
+
+/** Parses a shipment list; bad rows are reported with their line and skipped, duplicates too. */
+export function parseShipmentList(text: string, name: string): ShipmentList {
+	const format = detectFormat(name, text);
+	const collected =
+		format === 'csv' ? collectCsv(text, name) : format === 'json' ? collectJson(text, name) : collectJsonLines(text);
+	const shipments: Shipment[] = [];
+	const badRows = [...collected.badRows];
+	const seen = new Map<string, number>();
+	for (const { raw, line } of collected.rows) {
+		const result = validateRow(raw, line);
+		if (typeof result === 'string') {
+			badRows.push({ line, reason: result });
+			continue;
+		}
+		const first = seen.get(result.key);
+		if (first !== undefined) {
+			badRows.push({ line, reason: `duplicate of line ${first} (${result.key})` });
+			continue;
+		}
+		seen.set(result.key, line);
+		shipments.push(result);
+	}
+	badRows.sort((a, b) => a.line - b.line);
+	return { shipments, badRows, format };
+}
+
+export async function loadShipmentList(storage: Storage, location: Location): Promise<ShipmentList> {
+	const name = formatLocation(location);
+	const text = await storage.readText(location);
+	if (text === null) throw new ConfigError(`The shipment list ${name} does not exist`);
+	return parseShipmentList(text, name);
+}

@@ -1,0 +1,230 @@
+import { Transform, pipeline, type Writable } from 'node:stream';
+import { createGzip, type ZlibOptions } from 'node:zlib';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { csvHeader, type CsvRow } from './csv';
+import { createEncoder, type CsvEncoder, type EncoderKind } from './encoder';
+import { StorageError } from './errors';
+import { describeStorageError } from './storage';
+
+export interface ObjectWriterOptions {
+	client: S3Client;
+	bucket: string;
+	key: string;
+	gzip: boolean;
+	/** Multipart part size in bytes (S3 minimum 5 MiB). */
+	partSize: number;
+	/** Parts uploaded at once. Default 2 (memory stays at about queueSize x partSize). */
+	queueSize?: number;
+	/** Rows encoded per csv-stringify call and written as one chunk. Default 500. */
+	batchRows?: number;
+	/** How long abort() waits for the multipart upload to be aborted. Default 60 s. */
+	abortWaitMs?: number;
+	/** Where csv-stringify runs: a worker thread (default) or the calling thread. */
+	encoder?: EncoderKind;
+}
+
+/** Batches being encoded or waiting to be written before write() waits. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+export interface WrittenObject {
+	bucket: string;
+	key: string;
+	rows: number;
+	/** Bytes stored (compressed size with gzip). */
+	bytes: number;
+}
+
+const WRITE_AHEAD_BYTES = 1024 * 1024;
+
+/** Counts the bytes that go to S3. */
+class ByteCounter extends Transform {
+	bytes = 0;
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
+		this.bytes += chunk.length;
+		callback(null, chunk);
+	}
+}
+
+/**
+ * Rows -> csv-stringify (in batches) -> optional gzip -> S3 multipart upload.
+ *
+ * The upload starts with the first batch, so a run without events leaves no
+ * object at all. On failure the stream is destroyed, never ended: ending it
+ * would let the upload complete a truncated object. Destroying it makes the
+ * upload abort its multipart upload, so no object, partial or whole, appears.
+ */
+export class ObjectWriter {
+	rows = 0;
+	private pending: CsvRow[] = [];
+	private head?: Writable;
+	private counter?: ByteCounter;
+	private uploadDone?: Promise<void>;
+	private failure?: Error;
+	private failed?: Promise<never>;
+	private rejectFailed?: (error: Error) => void;
+	private drain?: Promise<void>;
+	private ended = false;
+	private readonly batchRows: number;
+	private encoder?: CsvEncoder;
+	/** Batches are written strictly in order, each after the one before. */
+	private tail: Promise<void> = Promise.resolve();
+	private inFlight = 0;
+
+	constructor(private readonly options: ObjectWriterOptions) {
+		this.batchRows = options.batchRows ?? 500;
+	}
+
+	get started(): boolean {
+		return this.head !== undefined;
+	}
+
+	get bytes(): number {
+		return this.counter?.bytes ?? 0;
+	}
+
+	/** Queues rows; encodes and writes a batch when enough are queued. Waits when S3 is behind. */
+	async write(rows: CsvRow[]): Promise<void> {
+		if (this.failure) throw this.failure;
+		if (this.ended) throw new Error('ObjectWriter: write after finish');
+		for (const row of rows) this.pending.push(row);
+		this.rows += rows.length;
+		if (this.pending.length >= this.batchRows) await this.flush();
+	}
+
+	private start(): void {
+		// Room for about a megabyte ahead of the compressor, so that encoding the
+		// next batches (main thread) overlaps with gzip (thread pool) and the upload.
+		const counter = new ByteCounter({ writableHighWaterMark: WRITE_AHEAD_BYTES });
+		let head: Writable = counter;
+		if (this.options.gzip) {
+			// zlib streams take the stream options too (the typings leave them out).
+			const gzip = createGzip({ level: 6, chunkSize: 64 * 1024, writableHighWaterMark: WRITE_AHEAD_BYTES } as ZlibOptions);
+			pipeline(gzip, counter, () => {
+				// Errors reach the upload through the counter it reads from.
+			});
+			head = gzip;
+		}
+		head.on('error', (error) => this.fail(error));
+		counter.on('error', (error) => this.fail(error));
+		this.head = head;
+		this.counter = counter;
+		this.failed = new Promise<never>((_, reject) => {
+			this.rejectFailed = reject;
+		});
+		this.failed.catch(() => {});
+		const upload = new Upload({
+			client: this.options.client,
+			params: {
+				Bucket: this.options.bucket,
+				Key: this.options.key,
+				Body: counter,
+				ContentType: this.options.gzip ? 'application/gzip' : 'text/csv; charset=utf-8',
+			},
+			partSize: this.options.partSize,
+			queueSize: this.options.queueSize ?? 2,
+			leavePartsOnError: false,
+		});
+		this.uploadDone = upload.done().then(
+			() => undefined,
+			(error: unknown) => {
+				const wrapped =
+					error instanceof StorageError
+						? error
+						: new StorageError(
+								`Upload of s3://${this.options.bucket}/${this.options.key} failed: ${describeStorageError(error)}`,
+								{ cause: error },
+							);
+				this.fail(wrapped);
+				throw wrapped;
+			},
+		);
+		this.uploadDone.catch(() => {});
+		this.writeChunk(csvHeader());
+	}
+
+	private fail(error: Error): void {
+		if (this.failure) return;
+		this.failure = error;
+		this.rejectFailed?.(error);
+		// Never end: destroy, so the upload aborts instead of completing.
+		this.head?.destroy(error);
+		this.counter?.destroy(error);
+	}
+
+	private writeChunk(text: string): boolean {
+		return this.head!.write(Buffer.from(text, 'utf8'));
+	}
+
+	/** Hands the queued rows to the encoder; their text is written after the batches before them. */
+	private async flush(): Promise<void> {
+		if (this.pending.length === 0) return;
+		const batch = this.pending;
+		this.pending = [];
+		if (!this.head) this.start();
+		if (this.failure) throw this.failure;
+		this.encoder ??= createEncoder(this.options.encoder ?? 'thread');
+		const encoded = this.encoder.encode(batch);
+		encoded.catch(() => {});
+		this.inFlight++;
+		const written = this.tail.then(async () => {
+			try {
+				const text = await encoded;
+				if (this.failure) throw this.failure;
+				if (!this.writeChunk(text)) {
+					this.drain ??= new Promise<void>((resolve) => {
+						this.head!.once('drain', () => {
+							this.drain = undefined;
+							resolve();
+						});
+					});
+					await Promise.race([this.drain, this.failed!]);
+				}
+			} finally {
+				this.inFlight--;
+			}
+		});
+		this.tail = written.catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
+		if (this.inFlight >= MAX_BATCHES_IN_FLIGHT) await written;
+	}
+
+	private async closeEncoder(): Promise<void> {
+		const encoder = this.encoder;
+		this.encoder = undefined;
+		await encoder?.close();
+	}
+
+	/** Writes what is queued and completes the upload; null when no row was ever written. */
+	async finish(): Promise<WrittenObject | null> {
+		if (this.failure) throw this.failure;
+		await this.flush();
+		this.ended = true;
+		await this.tail;
+		await this.closeEncoder();
+		if (this.failure) throw this.failure;
+		if (!this.head) return null;
+		this.head.end();
+		await this.uploadDone;
+		if (this.failure) throw this.failure;
+		return { bucket: this.options.bucket, key: this.options.key, rows: this.rows, bytes: this.counter!.bytes };
+	}
+
+	/** Abandons the object: destroys the stream and waits for the multipart upload to be aborted. */
+	async abort(reason: Error): Promise<void> {
+		this.pending = [];
+		if (this.head) this.fail(reason);
+		else this.failure ??= reason;
+		await this.closeEncoder();
+		if (!this.head) return;
+		const wait = this.options.abortWaitMs ?? 60_000;
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([
+			this.uploadDone!.catch(() => {}),
+			new Promise<void>((resolve) => {
+				timer = setTimeout(resolve, wait);
+				timer.unref?.();
+			}),
+		]);
+		if (timer) clearTimeout(timer);
+	}
+}

@@ -1,0 +1,163 @@
+import { EventEmitter } from 'node:events';
+import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/exporter/cli';
+import { runDemo } from '../../src/exporter/demo';
+import { EXIT } from '../../src/exporter/errors';
+import { MemoryReporter } from '../../src/exporter/report';
+import { SANDBOX_KEYDELIVERY, SANDBOX_KUAIDI100, sampleShipments, type Sandbox } from '../../src/sandbox';
+import { BUCKET, Clock, SECRETS, listKeys, sandboxAt, startS3, tempDir, writeShipments, type LocalS3 } from './helpers';
+
+interface Captured {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+async function cli(argv: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; now?: () => Date } = {}): Promise<Captured> {
+	let stdout = '';
+	let stderr = '';
+	const code = await main(argv, {
+		stdout: { write: (t: string) => (stdout += t), isTTY: false },
+		stderr: { write: (t: string) => (stderr += t), isTTY: false },
+		env: options.env ?? {},
+		cwd: options.cwd ?? process.cwd(),
+		signals: new EventEmitter(),
+		...(options.now ? { now: options.now } : {}),
+	});
+	return { code, stdout, stderr };
+}
+
+describe('tracking-export --help', () => {
+	it('documents every command, option, environment variable and exit code', async () => {
+		const top = await cli(['--help']);
+		expect(top.code).toBe(0);
+		for (const word of ['run', 'schedule', 'demo', '--config', 'Exit codes']) expect(top.stdout).toContain(word);
+
+		const run = await cli(['run', '--help']);
+		expect(run.code).toBe(0);
+		for (const word of [
+			'--shipments', '--state', '--output', '--gzip', '--concurrency', '--rps', '--scheduled-time', '--s3-endpoint',
+			'--s3-region', '--s3-path-style', '--log-format', 'KUAIDI100_KEY', 'KEYDELIVERY_SECRET', 'TRACKING_EXPORT_OUTPUT',
+			'flags, then environment variables, then the config file', '3    fatal account error',
+		]) {
+			expect(run.stdout).toContain(word);
+		}
+		expect(run.stdout).not.toMatch(/--key\b|--secret\b|--customer\b/);
+
+		const schedule = await cli(['schedule', '--help']);
+		for (const word of ['--cron', '--timezone', '0 2 * * *', 'SIGTERM']) expect(schedule.stdout).toContain(word);
+		expect(schedule.stdout).not.toContain('--scheduled-time');
+
+		const demo = await cli(['demo', '--help']);
+		for (const word of ['--dir', '--runs', 's3rver']) expect(demo.stdout).toContain(word);
+	});
+
+	it('answers a usage error with exit code 2', async () => {
+		const unknown = await cli(['run', '--bogus']);
+		expect(unknown.code).toBe(EXIT.CONFIG);
+		expect(unknown.stderr).toMatch(/unknown option '--bogus'/);
+		const secretFlag = await cli(['run', '--key', 'abc']);
+		expect(secretFlag.code).toBe(EXIT.CONFIG);
+		const missing = await cli(['run', '--shipments', 'x.csv']);
+		expect(missing.code).toBe(EXIT.CONFIG);
+		expect(missing.stdout).toMatch(/No destination: give --output/);
+		const badTime = await cli(['run', '--scheduled-time', 'yesterday'], { env: { TRACKING_EXPORT_OUTPUT: 's3://b/p', TRACKING_EXPORT_SHIPMENTS: 'x.csv' } });
+		expect(badTime.code).toBe(EXIT.CONFIG);
+		expect(badTime.stderr).toMatch(/--scheduled-time must be/);
+	});
+});
+
+describe('tracking-export run (through the command line)', () => {
+	let s3: LocalS3;
+	let sandbox: Sandbox;
+	let dir: string;
+	const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
+	let env: NodeJS.ProcessEnv;
+
+	beforeAll(async () => {
+		s3 = await startS3();
+		sandbox = await sandboxAt(clock);
+		dir = await tempDir('exporter-cli-');
+		await writeShipments(dir, sampleShipments());
+		const configFile = path.join(dir, 'export.json');
+		await writeFile(
+			configFile,
+			JSON.stringify({
+				output: `s3://${BUCKET}/cli/events`,
+				s3: { endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+				kuaidi100: { baseUrl: sandbox.kuaidi100BaseUrl, customer: SANDBOX_KUAIDI100.customer },
+				keydelivery: { baseUrl: sandbox.keyDeliveryBaseUrl },
+			}),
+		);
+		await chmod(configFile, 0o600);
+		env = {
+			TRACKING_EXPORT_CONFIG: configFile,
+			TRACKING_EXPORT_SHIPMENTS: 'shipments.csv',
+			TRACKING_EXPORT_STATE: 'state/export.json',
+			KUAIDI100_KEY: SANDBOX_KUAIDI100.key,
+			KEYDELIVERY_API_KEY: SANDBOX_KEYDELIVERY.apiKey,
+			KEYDELIVERY_SECRET: SANDBOX_KEYDELIVERY.secret,
+		};
+	});
+	afterAll(async () => {
+		await sandbox.close();
+		await s3.close();
+		await rm(dir, { recursive: true, force: true });
+	});
+
+	it('runs one export: JSON lines when not on a terminal, exit 0, no secret in any output', async () => {
+		const result = await cli(['run', '--gzip', '--scheduled-time', '2024-03-10T02:00:00Z', '--concurrency', '3'], { env, cwd: dir, now: clock.now });
+		expect(result.code).toBe(0);
+		const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+		const summary = lines.find((l) => l.event === 'run.summary') as Record<string, unknown> & { objects: Array<{ key: string }> };
+		expect(summary.status).toBe('ok');
+		expect(summary.objects[0].key).toBe('cli/events/dt=2024-03-10/20240310T020000Z.csv.gz');
+		expect(await listKeys(s3.client, 'cli/')).toHaveLength(2);
+		expect(await readdir(path.join(dir, 'state'))).toEqual(['export.journal.json', 'export.json']);
+		for (const secret of SECRETS) {
+			expect(result.stdout).not.toContain(secret);
+			expect(result.stderr).not.toContain(secret);
+		}
+
+		// The same slot again: already done, nothing written.
+		const again = await cli(['run', '--scheduled-time', '2024-03-10T02:00:00Z'], { env, cwd: dir, now: clock.now });
+		expect(again.code).toBe(0);
+		expect(again.stdout).toContain('"status":"already-done"');
+	});
+
+	it('exits 3 on a fatal account error and 2 when a credential is missing', async () => {
+		clock.advanceMinutes(45);
+		sandbox.setCredentials({ kuaidi100KeyExpired: true });
+		const fatal = await cli(['run'], { env, cwd: dir, now: clock.now });
+		sandbox.setCredentials({ kuaidi100KeyExpired: false });
+		expect(fatal.code).toBe(EXIT.FATAL_ACCOUNT);
+		expect(fatal.stdout).toMatch(/"event":"run.fatal"/);
+
+		const noKey = await cli(['run'], { env: { ...env, KUAIDI100_KEY: '' }, cwd: dir, now: clock.now });
+		expect(noKey.code).toBe(EXIT.CONFIG);
+		expect(noKey.stdout).toMatch(/set KUAIDI100_CUSTOMER and KUAIDI100_KEY/);
+		for (const secret of SECRETS) expect(fatal.stdout + noKey.stdout).not.toContain(secret);
+	});
+});
+
+describe('the demo', () => {
+	it('runs offline against the sandbox and s3rver, prints the object key, the summary and the first rows', async () => {
+		const dir = await tempDir('exporter-demo-');
+		let out = '';
+		const reporter = new MemoryReporter();
+		try {
+			const code = await runDemo({ dir, runs: 2, rows: 3, keep: false, gzip: true, reporter, write: (t) => (out += t) });
+			expect(code).toBe(0);
+			expect(out).toMatch(/Object key: exports\/tracking\/dt=\d{4}-\d{2}-\d{2}\/\d{8}T\d{6}Z\.csv\.gz/);
+			expect(out).toContain('event_id,provider,carrier,tracking_number,event_time');
+			expect(reporter.summaries).toHaveLength(2);
+			expect(reporter.summaries[0].events.new).toBeGreaterThan(0);
+			expect(reporter.summaries[1].events.duplicate).toBeGreaterThan(0);
+			expect(reporter.summaries[1].shipments.skippedLockout).toBe(0);
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
+	});
+});
