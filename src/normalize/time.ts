@@ -10,9 +10,27 @@ const OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Zone offsets change at most on quarter hours: one Intl lookup per 15-minute slot. */
+const SLOT_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
 function offsetMinutesAt(utcMillis: number, timeZone: string): number {
 	const fixed = OFFSET.exec(timeZone);
 	if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]));
+	let slots = offsetCache.get(timeZone);
+	if (!slots) offsetCache.set(timeZone, (slots = new Map()));
+	const slot = Math.floor(utcMillis / SLOT_MS);
+	const cached = slots.get(slot);
+	if (cached !== undefined) return cached;
+	const atStart = intlOffsetMinutes(slot * SLOT_MS, timeZone);
+	// A change inside the slot (never seen in practice): no caching, exact answer.
+	if (intlOffsetMinutes(slot * SLOT_MS + SLOT_MS - 1000, timeZone) !== atStart) return intlOffsetMinutes(utcMillis, timeZone);
+	if (slots.size > 100_000) slots.clear();
+	slots.set(slot, atStart);
+	return atStart;
+}
+
+function intlOffsetMinutes(utcMillis: number, timeZone: string): number {
 	let formatter = formatters.get(timeZone);
 	if (!formatter) {
 		formatter = new Intl.DateTimeFormat('en-US', {

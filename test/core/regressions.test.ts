@@ -49,6 +49,17 @@ describe('core regressions found in review', () => {
 		expect(localTimeToUtcIso('2024-02-29 10:00:59')).toBe('2024-02-29T02:00:59.000Z');
 	});
 
+	it('keeps exact offsets around daylight-saving changes with the per-slot offset cache', () => {
+		// Warm the cache on both sides of each change, then ask again.
+		for (let pass = 0; pass < 2; pass++) {
+			expect(localTimeToUtcIso('2024-11-03 00:30:00', 'America/New_York')).toBe('2024-11-03T04:30:00.000Z');
+			expect(localTimeToUtcIso('2024-11-03 03:00:00', 'America/New_York')).toBe('2024-11-03T08:00:00.000Z');
+			expect(localTimeToUtcIso('2024-03-10 01:59:00', 'America/New_York')).toBe('2024-03-10T06:59:00.000Z');
+			expect(localTimeToUtcIso('2024-03-10 03:00:00', 'America/New_York')).toBe('2024-03-10T07:00:00.000Z');
+			expect(localTimeToUtcIso('2024-10-06 02:30:00', 'Australia/Lord_Howe')).toBe('2024-10-05T15:30:00.000Z');
+		}
+	});
+
 	it('reports a base URL without a scheme once, as a configuration error', async () => {
 		let sent = 0;
 		const transport: typeof fetchTransport = async (request) => {
