@@ -319,13 +319,21 @@ export async function main(argv: string[], partial: Partial<CliIO> = {}): Promis
 			// --help / --version end here with code 0; usage errors were already printed.
 			return error.exitCode === 0 ? EXIT.OK : EXIT.CONFIG;
 		}
-		io.stderr.write(`error: ${messageOf(error)}\n`);
+		// Secrets the environment holds are masked here too (the config may not have loaded).
+		const secrets = SETTINGS.filter((spec) => spec.secret && spec.env).map((spec) => io.env[spec.env!] ?? '');
+		io.stderr.write(redactor(secrets)(`error: ${messageOf(error)}\n`));
 		return exitCodeOf(error);
 	}
 }
 
 if (require.main === module) {
-	// A signal arriving before the handlers are in place must not kill a run half-way.
+	// Output piped into a command that stops reading (`| head`) is no reason to crash.
+	for (const stream of [process.stdout, process.stderr]) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+			throw error;
+		});
+	}
 	main(process.argv.slice(2)).then(
 		(code) => {
 			process.exitCode = code;

@@ -53,7 +53,7 @@ export class ThreadEncoder implements CsvEncoder {
 			// The thread holds a few batches at most; a small heap keeps its garbage from
 			// piling up (V8 collects lazily when it has room), so memory does not grow
 			// with the size of the export.
-			resourceLimits: { maxOldGenerationSizeMb: Number(process.env.ENC_OLD || 64), maxYoungGenerationSizeMb: Number(process.env.ENC_YOUNG || 16) },
+			resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
 		});
 		this.worker.unref();
 		this.worker.on('message', (reply: { text?: string; error?: string }) => {

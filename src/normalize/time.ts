@@ -62,6 +62,19 @@ export function assertTimeZone(timeZone: string): void {
  * Returns '' for empty or unparsable input (the original is kept elsewhere).
  */
 export function localTimeToUtcIso(local: string, timeZone: string = DEFAULT_SOURCE_TIME_ZONE): string {
+	// Every query and push repeats the whole history: the same strings come back again and again.
+	const key = `${timeZone}|${local}`;
+	const cached = conversions.get(key);
+	if (cached !== undefined) return cached;
+	const iso = convert(local, timeZone);
+	if (conversions.size >= 50_000) conversions.clear();
+	conversions.set(key, iso);
+	return iso;
+}
+
+const conversions = new Map<string, string>();
+
+function convert(local: string, timeZone: string): string {
 	const text = local.trim();
 	if (!text) return '';
 	const match = LOCAL_TIME.exec(text);

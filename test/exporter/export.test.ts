@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchTransport, type HttpTransport } from '../../src/core/http';
 import { EXIT, InterruptedError } from '../../src/exporter/errors';
@@ -18,6 +19,7 @@ import {
 	listKeys,
 	readCsvObject,
 	sandboxAt,
+	shipmentsCsv,
 	startS3,
 	tempDir,
 	testConfig,
@@ -232,8 +234,10 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect([...ids].sort()).toEqual(expectedEventIds(sandbox));
 	});
 
-	it('after a crash between upload and commit, a run for a later slot adopts the object first', async () => {
-		const { sandbox, config, h, prefix, clock } = await setup();
+	it('after a crash between upload and commit, a run for a later slot adopts the (gzip) object first', async () => {
+		const setupResult = await setup();
+		const { sandbox, h, prefix, clock } = setupResult;
+		const config = { ...setupResult.config, gzip: true };
 		await h.run(config, clock.now(), {
 			hooks: {
 				beforeCommit: () => {
@@ -249,6 +253,33 @@ describe('tracking export against s3rver and the sandbox', () => {
 		const keys = dataKeys(await listKeys(s3.client, prefix));
 		expect(keys).toHaveLength(2);
 		const ids = await exportedIds(keys);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect([...ids].sort()).toEqual(expectedEventIds(sandbox));
+	});
+
+	it('runs without a disk: shipment list and state in S3', async () => {
+		const { config, h, prefix, clock, sandbox } = await setup();
+		await s3.client.send(
+			new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}input/shipments.csv`, Body: shipmentsCsv(sampleShipments()) }),
+		);
+		const stateless = {
+			...config,
+			shipments: `s3://${BUCKET}/${prefix}input/shipments.csv`,
+			state: `s3://${BUCKET}/${prefix}state/export-state.json`,
+		};
+		const first = await h.run(stateless);
+		expect(first.status).toBe('ok');
+		const keys = await listKeys(s3.client, `${prefix}state/`);
+		expect(keys).toEqual([`${prefix}state/export-state.journal.json`, `${prefix}state/export-state.json`]);
+		const state = JSON.parse((await getBytes(s3.client, `${prefix}state/export-state.json`)).toString('utf8')) as { runs: unknown[] };
+		expect(state.runs).toHaveLength(1);
+
+		sandbox.advance();
+		clock.advanceMinutes(40);
+		const second = await h.run(stateless);
+		expect(second.status).toBe('ok');
+		expect(second.events.duplicate).toBe(first.events.new);
+		const ids = await exportedIds(dataKeys(await listKeys(s3.client, prefix)));
 		expect(new Set(ids).size).toBe(ids.length);
 		expect([...ids].sort()).toEqual(expectedEventIds(sandbox));
 	});
