@@ -3,10 +3,19 @@
  * Each returns a sentence saying what is wrong and how to fix it, or undefined.
  */
 
+/** Tracking number lengths each service accepts (KeyDelivery's are worldwide: wider). */
+export const TRACKING_NUMBER_LENGTH = {
+	kuaidi100: { min: 6, max: 32 },
+	keydelivery: { min: 4, max: 64 },
+} as const;
+
 /** Carriers whose Kuaidi100 queries require the sender's or recipient's phone. */
 export const KUAIDI100_PHONE_REQUIRED = new Set(['shunfeng', 'shunfengkuaiyun']);
 
-export function trackingNumberProblem(trackingNumber: string, min = 6, max = 32): string | undefined {
+export function trackingNumberProblem(
+	trackingNumber: string,
+	{ min, max }: { min: number; max: number } = TRACKING_NUMBER_LENGTH.kuaidi100,
+): string | undefined {
 	const value = trackingNumber.trim();
 	if (!value) return 'The tracking number is empty. Fill in the Tracking Number field.';
 	if (value.length < min || value.length > max) {

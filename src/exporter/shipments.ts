@@ -1,3 +1,4 @@
+import { KUAIDI100_PHONE_REQUIRED, TRACKING_NUMBER_LENGTH } from '../core/validation';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Provider } from '../core/errors';
 import { ConfigError } from './errors';
@@ -52,9 +53,6 @@ interface RawRow {
 	ship_to: unknown;
 }
 
-/** Kuaidi100 carriers that refuse a query without the phone number (SF Express, SF Freight). */
-const PHONE_REQUIRED = new Set(['shunfeng', 'shunfengkuaiyun']);
-
 function field(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'string') return value.trim();
@@ -83,12 +81,12 @@ export function validateRow(raw: RawRow, line: number): Shipment | string {
 	if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(trackingNumber)) {
 		return `tracking_number "${trackingNumber}" may hold only letters, digits, - and _`;
 	}
-	const [min, max] = provider === 'kuaidi100' ? [6, 32] : [4, 64];
+	const { min, max } = TRACKING_NUMBER_LENGTH[provider];
 	if (trackingNumber.length < min || trackingNumber.length > max) {
 		return `tracking_number "${trackingNumber}" must be ${min} to ${max} characters for ${provider}`;
 	}
 	if (phone && !/^\+?[0-9][0-9 ()-]{2,24}$/.test(phone)) return `phone "${phone}" is not a phone number`;
-	if (provider === 'kuaidi100' && PHONE_REQUIRED.has(carrier) && !phone) {
+	if (provider === 'kuaidi100' && KUAIDI100_PHONE_REQUIRED.has(carrier) && !phone) {
 		return `phone is required by ${carrier} (the full number or its last 4 digits)`;
 	}
 	if (shipFrom.length > 200 || shipTo.length > 200) return 'ship_from / ship_to are longer than 200 characters';

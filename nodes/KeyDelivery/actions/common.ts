@@ -1,11 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { carrierCodeProblem, trackingNumberProblem } from '../../../src/core/validation';
+import { carrierCodeProblem, TRACKING_NUMBER_LENGTH, trackingNumberProblem } from '../../../src/core/validation';
 import type { KeyDeliveryTrackingParams } from '../../../src/keydelivery/types';
 import { InputError } from '../../shared/errors';
 import { eventOrderProperty } from '../../shared/options';
-
-/** KeyDelivery numbers are worldwide: wider bounds than Kuaidi100's 6 to 32. */
-export const TRACKING_NUMBER_LENGTH = { min: 4, max: 64 };
 
 export const carrierIdProperty: INodeProperties = {
 	displayName: 'Carrier ID',
@@ -62,7 +59,7 @@ export const trackingOptionsProperty: INodeProperties = {
 
 export function readTrackingNumber(ctx: IExecuteFunctions, itemIndex: number): string {
 	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
-	const problem = trackingNumberProblem(trackingNumber, TRACKING_NUMBER_LENGTH.min, TRACKING_NUMBER_LENGTH.max);
+	const problem = trackingNumberProblem(trackingNumber, TRACKING_NUMBER_LENGTH.keydelivery);
 	if (problem) throw new InputError(problem);
 	return trackingNumber;
 }
