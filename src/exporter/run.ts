@@ -51,7 +51,7 @@ interface Outcome {
 	prefixes: Buffer;
 }
 
-function emptySummary(layout: { runId: string; scheduledAt: string }, startedAt: Date): RunSummary {
+export function emptySummary(layout: { runId: string; scheduledAt: string }, startedAt: Date): RunSummary {
 	return {
 		runId: layout.runId,
 		scheduledAt: layout.scheduledAt,

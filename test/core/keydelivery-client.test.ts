@@ -6,18 +6,10 @@ import { buildKeyDeliveryRequest, KeyDeliveryClient, parseKeyDeliveryEnvelope, t
 import { normalizeKeyDeliveryResult } from '../../src/normalize/shipment';
 import { SANDBOX_KEYDELIVERY, startSandbox, type Sandbox } from '../../src/sandbox';
 import { md5Hex } from '../sandbox/helpers';
+import { failure } from './helpers';
 
 const USPS = { carrier_id: 'usps', tracking_number: 'LY811679807CN' };
 const noSleep: Sleep = async () => {};
-
-async function failure(promise: Promise<unknown>): Promise<TrackingApiError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(TrackingApiError);
-	return error as TrackingApiError;
-}
 
 describe('KeyDeliveryClient against the sandbox', () => {
 	let sandbox: Sandbox;

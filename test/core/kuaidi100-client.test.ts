@@ -1,26 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrackingApiError } from '../../src/core/errors';
 import { fetchTransport } from '../../src/core/http';
 import type { Sleep } from '../../src/core/retry';
 import { buildQueryRequest, Kuaidi100Client, type Kuaidi100Config } from '../../src/kuaidi100/client';
 import { normalizeKuaidi100Result } from '../../src/normalize/shipment';
 import { SANDBOX_KUAIDI100, startSandbox, type Sandbox } from '../../src/sandbox';
 import { md5Hex } from '../sandbox/helpers';
+import { failure } from './helpers';
 
 const seedReply = JSON.parse(readFileSync(join(__dirname, 'fixtures/kuaidi100-seed-reply.json'), 'utf8')) as Record<string, unknown>;
 const YT = { com: 'yuantong', num: 'YT7450353838751' };
 const noSleep: Sleep = async () => {};
-
-async function failure(promise: Promise<unknown>): Promise<TrackingApiError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(TrackingApiError);
-	return error as TrackingApiError;
-}
 
 describe('Kuaidi100Client against the sandbox', () => {
 	let sandbox: Sandbox;

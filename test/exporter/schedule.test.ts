@@ -2,23 +2,12 @@ import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/exporter/errors';
 import { MemoryReporter, type RunSummary } from '../../src/exporter/report';
+import { emptySummary } from '../../src/exporter/run';
 import { latestSlot, startSchedule } from '../../src/exporter/schedule';
 
 function summaryFor(slot: Date, status: RunSummary['status'] = 'ok', exitCode = 0): RunSummary {
-	return {
-		runId: slot.toISOString(),
-		scheduledAt: slot.toISOString(),
-		status,
-		exitCode,
-		startedAt: slot.toISOString(),
-		finishedAt: slot.toISOString(),
-		durationMs: 0,
-		shipments: { listed: 0, badRows: 0, due: 0, queried: 0, skippedLockout: 0, skippedTerminal: 0, noResultYet: 0, failed: 0 },
-		events: { fetched: 0, new: 0, duplicate: 0 },
-		objects: [],
-		bytes: 0,
-		committed: true,
-	};
+	const at = slot.toISOString();
+	return { ...emptySummary({ runId: at, scheduledAt: at }, slot), status, exitCode, committed: true };
 }
 
 /** A run the test finishes by hand. */
