@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, '..', 'dist', 'src');
+const dist = path.join(here, '..', 'src', 'exporter', 'dist');
 const self = fileURLToPath(import.meta.url);
 
 const { values: args } = parseArgs({

@@ -10,7 +10,7 @@ export class KeyDeliveryApi implements ICredentialType {
 
 	displayName = 'KeyDelivery API';
 
-	icon: Icon = 'file:../nodes/KeyDelivery/keyDelivery.svg';
+	icon: Icon = { light: 'file:../nodes/KeyDelivery/keyDelivery.svg', dark: 'file:../nodes/KeyDelivery/keyDelivery.dark.svg' };
 
 	documentationUrl = 'https://www.kd100.com/docs/create-tracking';
 

@@ -10,7 +10,7 @@ export class Kuaidi100Api implements ICredentialType {
 
 	displayName = 'Kuaidi100 API';
 
-	icon: Icon = 'file:../nodes/Kuaidi100/kuaidi100.svg';
+	icon: Icon = { light: 'file:../nodes/Kuaidi100/kuaidi100.svg', dark: 'file:../nodes/Kuaidi100/kuaidi100.dark.svg' };
 
 	documentationUrl = 'https://api.kuaidi100.com/document/5f0ffb5ebc8da837cbd8aefc';
 

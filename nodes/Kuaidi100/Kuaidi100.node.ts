@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import * as detectCarrier from './actions/detectCarrier.operation';
 import * as query from './actions/query.operation';
@@ -10,7 +11,7 @@ export class Kuaidi100 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Kuaidi100',
 		name: 'kuaidi100',
-		icon: 'file:kuaidi100.svg',
+		icon: { light: 'file:kuaidi100.svg', dark: 'file:kuaidi100.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ {"query": "Query", "subscribe": "Subscribe", "detectCarrier": "Detect Carrier", "getMapTrack": "Get Map Track"}[$parameter["operation"]] + ($parameter["trackingNumber"] ? ": " + $parameter["trackingNumber"] : "") }}',
@@ -18,8 +19,8 @@ export class Kuaidi100 implements INodeType {
 		documentationUrl: 'https://github.com/n8n-nodes-kuaidi100/n8n-nodes-kuaidi100#kuaidi100-node',
 		defaults: { name: 'Kuaidi100' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'kuaidi100Api', required: true, testedBy: 'kuaidi100ApiTest' }],
 		properties: [
 			{

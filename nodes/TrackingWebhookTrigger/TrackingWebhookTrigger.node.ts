@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IHookFunctions,
@@ -25,12 +26,11 @@ type Source = 'kuaidi100' | 'keyDelivery';
 
 // A trigger has no input to call it with, so it cannot be an AI tool; `usableAsTool`
 // would make n8n offer a tool variant that can never run.
-// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class TrackingWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tracking Webhook Trigger',
 		name: 'trackingWebhookTrigger',
-		icon: 'file:trackingWebhookTrigger.svg',
+		icon: { light: 'file:trackingWebhookTrigger.svg', dark: 'file:trackingWebhookTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["source"] === "kuaidi100" ? "Kuaidi100 push" : "KeyDelivery webhook" }}',
@@ -38,7 +38,7 @@ export class TrackingWebhookTrigger implements INodeType {
 		documentationUrl: 'https://github.com/n8n-nodes-kuaidi100/n8n-nodes-kuaidi100#tracking-webhook-trigger',
 		defaults: { name: 'Tracking Webhook Trigger' },
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
 				name: 'kuaidi100Api',

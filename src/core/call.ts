@@ -1,6 +1,7 @@
 import { LOCAL_ERRORS, TrackingApiError, httpStatusExplanation, type Provider } from './errors';
 import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './http';
 import { DEFAULT_RETRY, withRetry, type RetryOptions, type Sleep } from './retry';
+import { settle, settleSync } from './settle';
 
 /** Settings every client accepts; all optional with service-friendly defaults. */
 export interface CallSettings {
@@ -26,22 +27,9 @@ export async function callWithRetry<T>(
 ): Promise<T> {
 	return await withRetry(
 		async () => {
-			let response: HttpResponse;
-			try {
-				response = await transport(request);
-			} catch (error) {
-				if (error instanceof TrackingApiError) throw error;
-				const kind = error instanceof TransportError ? error.kind : 'network';
-				const code = ({ timeout: 'TIMEOUT', network: 'NETWORK', config: 'BAD_URL' } as const)[kind];
-				throw new TrackingApiError({
-					provider,
-					code,
-					explanation: LOCAL_ERRORS[code],
-					providerMessage: (error as Error)?.message,
-					cause: error,
-				});
-			}
-			return interpret(response);
+			const sent = await settle(() => transport(request));
+			if (!sent.ok) throw transportFailure(provider, sent.error);
+			return interpret(sent.value);
 		},
 		(error) => error instanceof TrackingApiError && error.retryable,
 		settings.sleep,
@@ -54,22 +42,24 @@ export async function callWithRetry<T>(
  * envelope become HTTP_<status> errors; unparsable bodies become BAD_RESPONSE.
  */
 export function parseJsonBody(provider: Provider, response: HttpResponse): unknown {
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(response.body);
-	} catch (error) {
-		if (response.status < 200 || response.status >= 300) {
-			throw httpError(provider, response);
-		}
-		throw new TrackingApiError({
-			provider,
-			code: 'BAD_RESPONSE',
-			explanation: LOCAL_ERRORS.BAD_RESPONSE,
-			providerMessage: truncate(response.body),
-			cause: error,
-		});
-	}
-	return parsed;
+	const parsed = settleSync((): unknown => JSON.parse(response.body));
+	if (parsed.ok) return parsed.value;
+	if (response.status < 200 || response.status >= 300) throw httpError(provider, response);
+	throw new TrackingApiError({
+		provider,
+		code: 'BAD_RESPONSE',
+		explanation: LOCAL_ERRORS.BAD_RESPONSE,
+		providerMessage: truncate(response.body),
+		cause: parsed.error,
+	});
+}
+
+/** A transport failure (below HTTP) as the provider's error: NETWORK, TIMEOUT or BAD_URL. */
+function transportFailure(provider: Provider, error: unknown): TrackingApiError {
+	if (error instanceof TrackingApiError) return error;
+	const kind = error instanceof TransportError ? error.kind : 'network';
+	const code = ({ timeout: 'TIMEOUT', network: 'NETWORK', config: 'BAD_URL' } as const)[kind];
+	return new TrackingApiError({ provider, code, explanation: LOCAL_ERRORS[code], providerMessage: (error as Error)?.message, cause: error });
 }
 
 export function httpError(provider: Provider, response: HttpResponse): TrackingApiError {

@@ -3,6 +3,8 @@
  * Inside n8n the nodes send requests through n8n's helpers (proxy, TLS and
  * timeouts apply); elsewhere `fetchTransport` sends them with Node's fetch.
  */
+import { settle } from './settle';
+
 export interface HttpRequest {
 	method: 'GET' | 'POST';
 	url: string;
@@ -33,13 +35,9 @@ export class TransportError extends Error {
 
 /** Plain HTTP through Node's fetch, for the exporter, the demo and scripts. */
 export const fetchTransport: HttpTransport = async (request) => {
-	let host: string;
-	try {
-		host = new URL(request.url).host;
-	} catch {
-		throw new TransportError('config', `"${request.url}" is not a valid URL`);
-	}
-	try {
+	if (!URL.canParse(request.url)) throw new TransportError('config', `"${request.url}" is not a valid URL`);
+	const host = new URL(request.url).host;
+	const sent = await settle(async () => {
 		const response = await fetch(request.url, {
 			method: request.method,
 			headers: request.headers,
@@ -47,14 +45,14 @@ export const fetchTransport: HttpTransport = async (request) => {
 			signal: AbortSignal.timeout(request.timeoutMs),
 		});
 		return { status: response.status, body: await response.text() };
-	} catch (error) {
-		const name = (error as Error)?.name;
-		if (name === 'TimeoutError' || name === 'AbortError') {
-			throw new TransportError('timeout', `No answer from ${host} within ${request.timeoutMs} ms`, error);
-		}
-		const cause = (error as { cause?: { code?: string } })?.cause?.code;
-		throw new TransportError('network', `Could not reach ${host}${cause ? ` (${cause})` : ''}`, error);
+	});
+	if (sent.ok) return sent.value;
+	const name = (sent.error as Error)?.name;
+	if (name === 'TimeoutError' || name === 'AbortError') {
+		throw new TransportError('timeout', `No answer from ${host} within ${request.timeoutMs} ms`, sent.error);
 	}
+	const cause = (sent.error as { cause?: { code?: string } })?.cause?.code;
+	throw new TransportError('network', `Could not reach ${host}${cause ? ` (${cause})` : ''}`, sent.error);
 };
 
 /** Joins a configured base URL and a path, tolerating a trailing slash on the base. */

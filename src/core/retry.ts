@@ -1,3 +1,5 @@
+import { settle } from './settle';
+
 export interface RetryOptions {
 	/** Total attempts including the first one (>= 1). */
 	attempts: number;
@@ -33,11 +35,9 @@ export async function withRetry<T>(
 	// A bad setting (NaN, 0) means one try, never endless retries.
 	const attempts = Number.isFinite(options.attempts) ? Math.max(1, Math.floor(options.attempts)) : 1;
 	for (let attempt = 1; ; attempt++) {
-		try {
-			return await task(attempt);
-		} catch (error) {
-			if (attempt >= attempts || !isRetryable(error)) throw error;
-			await sleep(backoffDelay(attempt - 1, options, options.random));
-		}
+		const outcome = await settle(() => task(attempt));
+		if (outcome.ok) return outcome.value;
+		if (attempt >= attempts || !isRetryable(outcome.error)) throw outcome.error;
+		await sleep(backoffDelay(attempt - 1, options, options.random));
 	}
 }

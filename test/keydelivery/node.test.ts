@@ -20,8 +20,10 @@ describe('KeyDelivery node: description', () => {
 	});
 
 	it('has its icon and a codex file naming it', () => {
-		expect(description.icon).toBe('file:keyDelivery.svg');
+		// Light and dark variants, so the icon reads on both n8n themes.
+		expect(description.icon).toEqual({ light: 'file:keyDelivery.svg', dark: 'file:keyDelivery.dark.svg' });
 		expect(existsSync(join(ROOT, 'nodes/KeyDelivery/keyDelivery.svg'))).toBe(true);
+		expect(existsSync(join(ROOT, 'nodes/KeyDelivery/keyDelivery.dark.svg'))).toBe(true);
 		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes/KeyDelivery/KeyDelivery.node.json'), 'utf8')) as { node: string };
 		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string };
 		expect(codex.node).toBe(`${pkg.name}.keyDelivery`);

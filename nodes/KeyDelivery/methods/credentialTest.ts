@@ -32,7 +32,9 @@ export async function keyDeliveryApiTest(
 	try {
 		await client.detectCarrier('9926933413');
 	} catch (error) {
-		if (!(error instanceof TrackingApiError)) throw error;
+		// Anything but a service answer (a bug, a broken install) is reported, not thrown: the
+		// credential dialog shows the message either way.
+		if (!(error instanceof TrackingApiError)) return { status: 'Error', message: `Could not test the credential: ${(error as Error)?.message ?? String(error)}` };
 		if (error.code === '404') {
 			return { status: 'Error', message: 'Invalid API Key: KeyDelivery does not know it (code 404). Copy it again from API management.' };
 		}

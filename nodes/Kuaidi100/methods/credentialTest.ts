@@ -25,7 +25,9 @@ export async function kuaidi100ApiTest(
 	try {
 		await client.query({ com: 'yuantong', num: CREDENTIAL_TEST_NUMBER, resultv2: '4' });
 	} catch (error) {
-		if (!(error instanceof TrackingApiError)) throw error;
+		// Anything but a service answer (a bug, a broken install) is reported, not thrown: the
+		// credential dialog shows the message either way.
+		if (!(error instanceof TrackingApiError)) return { status: 'Error', message: `Could not test the credential: ${(error as Error)?.message ?? String(error)}` };
 		switch (error.code) {
 			case '503':
 				return {
