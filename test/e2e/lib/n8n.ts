@@ -78,9 +78,18 @@ export class N8n {
 		};
 	}
 
-	cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
+	async cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
 		if (this.server) throw new Error('n8n CLI commands must not run while n8n start is running');
-		return run(this.install.n8nBin, args, { env: this.env(), cwd: this.userFolder, timeoutMs });
+		return run(this.install.n8nBin, args, { env: this.env(await this.brokerPort()), cwd: this.userFolder, timeoutMs });
+	}
+
+	/**
+	 * n8n 2.x starts a task broker (default port 5679) in every process, even with
+	 * runners off: each process gets a free port of its own so that parallel suites,
+	 * webhook processes and workers do not collide.
+	 */
+	async brokerPort(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+		return { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra };
 	}
 
 	async cliOk(args: string[], timeoutMs = 120_000): Promise<RunResult> {
@@ -119,8 +128,9 @@ export class N8n {
 		await this.cliOk(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Activates a workflow for the next `n8n start`: 1.x `update:workflow --active`, 2.x `publish:workflow`. */
 	async activate(workflowId: string): Promise<void> {
-		await this.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		await this.cliOk(this.install.line === 1 ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`]);
 	}
 
 	/**
@@ -155,7 +165,15 @@ export class N8n {
 		const baseUrl = `http://127.0.0.1:${this.port}`;
 		const server = spawnGuarded(this.install.n8nBin, ['start'], {
 			cwd: this.userFolder,
-			env: this.env({ N8N_PORT: String(this.port), WEBHOOK_URL: `${baseUrl}/` }),
+			env: this.env(
+				await this.brokerPort({
+					N8N_PORT: String(this.port),
+					WEBHOOK_URL: `${baseUrl}/`,
+					N8N_WEBHOOK_URL: `${baseUrl}/`,
+					// 2.x logs workflow activation only at debug level.
+					...(this.install.line === 2 ? { N8N_LOG_LEVEL: 'debug' } : {}),
+				}),
+			),
 		});
 		this.server = server;
 		let exitCode: number | null | undefined;
@@ -179,7 +197,8 @@ export class N8n {
 					if (/There was a problem activating/i.test(log)) {
 						throw new Error(`n8n could not activate a workflow:\n${tail(log, 6000)}`);
 					}
-					return activeWorkflowIds.every((id) => activated(log, id)) ? true : undefined;
+					if (this.install.line === 1) return activeWorkflowIds.every((id) => activated(log, id)) ? true : undefined;
+					return this.webhooksLive(log, activeWorkflowIds);
 				},
 				timeoutMs,
 			);
@@ -187,6 +206,22 @@ export class N8n {
 			await this.stop();
 			throw error;
 		}
+	}
+
+	/**
+	 * n8n 2.x serves production webhooks from its webhook table once the server is up:
+	 * after a restart the rows are there already; after `publish:workflow` they are
+	 * added by the publication queue, which runs right after start-up.
+	 */
+	private async webhooksLive(log: string, workflowIds: string[]): Promise<true | undefined> {
+		if (!/Editor is now accessible/.test(log)) return undefined;
+		for (const id of workflowIds) {
+			const [workflow] = await this.db.query<{ nodes: string }>(`SELECT nodes FROM workflow_entity WHERE id = '${id}'`);
+			if (!workflow || !workflow.nodes.includes('"webhookId"')) continue; // no webhook to wait for
+			const [row] = await this.db.query<{ count: number }>(`SELECT count(*) AS count FROM webhook_entity WHERE workflowId = '${id}'`);
+			if (!row || row.count === 0) return undefined;
+		}
+		return true;
 	}
 
 	get baseUrl(): string {

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/**
+ * Packs both packages the way a release does (`npm pack` runs prepack, which builds)
+ * and checks what a user gets:
+ *
+ * - n8n-nodes-kuaidi100: no runtime dependency; the tarball holds only what n8n loads
+ *   (compiled nodes, credentials and the core they import, icons, codex files) plus
+ *   README, LICENSE, CHANGELOG and package.json; every file n8n's entry points name exists.
+ * - tracking-export: installed from its tarball with `npm i -g` into a throw-away
+ *   prefix, `tracking-export --help` works and the sandbox is not shipped.
+ *
+ * Prints each tarball's packed and installed size. Exit 1 on any problem.
+ *
+ *   node scripts/check-packages.mjs
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'check-packages-'));
+const problems = [];
+const check = (ok, message) => ok || problems.push(message);
+const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+
+try {
+	checkNodePackage();
+	checkExporterPackage();
+} finally {
+	fs.rmSync(work, { recursive: true, force: true });
+}
+if (problems.length > 0) {
+	console.error(`package check: ${problems.length} problem(s)\n- ${problems.join('\n- ')}`);
+	process.exit(1);
+}
+console.log('package check: both packages OK');
+
+function pack(args, cwd = repoRoot) {
+	const out = execFileSync('npm', ['pack', '--json', '--loglevel=warn', '--pack-destination', work, ...args], {
+		cwd,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		// Lifecycle output (prepack's build) goes to stderr so stdout stays JSON.
+		env: { ...process.env, npm_config_foreground_scripts: 'false' },
+	});
+	const json = JSON.parse(out.slice(out.search(/^\[\s*\{/m)));
+	return { ...json[0], path: path.join(work, path.basename(json[0].filename)) };
+}
+
+function installedSize(dir) {
+	return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+}
+
+
+function checkNodePackage() {
+	const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+	check(Object.keys(manifest.dependencies ?? {}).length === 0, `n8n-nodes-kuaidi100 has runtime dependencies: ${Object.keys(manifest.dependencies ?? {})}`);
+	check(manifest.n8n?.strict === true, 'n8n.strict is not true');
+	check(/@/.test(manifest.author?.email ?? ''), 'the author has no email');
+
+	const packed = pack([]);
+	const files = packed.files.map((file) => file.path);
+	const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/(nodes|credentials)\/.+\.(js|svg|json)|dist\/src\/(core|kuaidi100|keydelivery|normalize|push|providers)\/.+\.js)$/;
+	for (const file of files) check(allowed.test(file), `n8n-nodes-kuaidi100 ships a file n8n does not load: ${file}`);
+	for (const entry of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) check(files.includes(entry), `n8n entry point missing from the tarball: ${entry}`);
+	for (const required of ['README.md', 'LICENSE', 'CHANGELOG.md']) check(files.includes(required), `${required} missing from the tarball`);
+
+	const unpacked = path.join(work, 'node-package');
+	fs.mkdirSync(unpacked);
+	execFileSync('tar', ['-xzf', packed.path, '-C', unpacked, '--strip-components=1']);
+	console.log(`n8n-nodes-kuaidi100: ${files.length} files, tarball ${kB(packed.size)}, unpacked ${kB(packed.unpackedSize)}, installed ${kB(installedSize(unpacked))} (no dependencies)`);
+}
+
+function checkExporterPackage() {
+	const packed = pack(['--workspace', 'tracking-export']);
+	const files = packed.files.map((file) => file.path);
+	check(files.includes('dist/exporter/cli.js'), 'tracking-export: dist/exporter/cli.js missing (was it built?)');
+	check(!files.some((file) => file.startsWith('dist/sandbox/')), 'tracking-export ships the sandbox');
+
+	const prefix = path.join(work, 'global');
+	execFileSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', packed.path], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	const bin = path.join(prefix, 'bin', 'tracking-export');
+	let help = '';
+	try {
+		help = execFileSync(bin, ['--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+	} catch (error) {
+		problems.push(`installed tracking-export --help failed: ${error.message}`);
+	}
+	check(/\brun\b/.test(help) && /\bschedule\b/.test(help), 'installed tracking-export --help does not list run and schedule');
+	const installed = path.join(prefix, 'lib', 'node_modules', 'tracking-export');
+	console.log(
+		`tracking-export: ${files.length} files, tarball ${kB(packed.size)}, unpacked ${kB(packed.unpackedSize)}, installed with dependencies ${kB(installedSize(installed))}`,
+	);
+}
