@@ -2,7 +2,7 @@ import { stringify, type Options } from 'csv-stringify/sync';
 import { TRACKING_EVENT_COLUMNS, type TrackingEvent } from '../normalize/event';
 
 /**
- * CSV as the contract says (shared/spec/tracking-event.md): RFC 4180, UTF-8
+ * CSV as the contract says (docs/tracking-event.md): RFC 4180, UTF-8
  * without BOM, one header row, LF line ends, quoting only where needed (a field
  * holding a comma, a double quote, CR or LF), empty field for missing values.
  */

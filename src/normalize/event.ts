@@ -5,7 +5,7 @@ import type { Milestone } from './milestones';
 export type { Provider };
 export type EventSource = 'query' | 'push';
 
-/** The normalized tracking event, contract v1 (../shared/spec/tracking-event.md). */
+/** The normalized tracking event, contract v1 (docs/tracking-event.md). */
 export interface TrackingEvent {
 	event_id: string;
 	provider: Provider;

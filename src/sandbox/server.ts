@@ -1,6 +1,6 @@
 /**
  * Local stand-ins for Kuaidi100 and KeyDelivery: real HTTP servers on 127.0.0.1
- * (random ports) that enforce the wire formats of ../shared/spec/providers.md the
+ * (random ports) that enforce the wire formats of docs/providers.md the
  * way the services do, serve deterministic scripted timelines, and can be told to
  * fail. Used by the node tests, the exporter tests and the offline demo.
  *

@@ -13,7 +13,7 @@ export function minimalCsv(records: string[][]): string {
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Checks a data object, read back with csv-parse, against shared/spec/tracking-event.md. */
+/** Checks a data object, read back with csv-parse, against docs/tracking-event.md. */
 export function expectContract(object: CsvObject, runId: string): void {
 	expect(object.text.charCodeAt(0)).not.toBe(0xfeff);
 	expect(object.text.endsWith('\n')).toBe(true);
