@@ -25,6 +25,10 @@ const problems = [];
 const check = (ok, message) => ok || problems.push(message);
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 
+// Packing must build by itself (prepack), as it does on a fresh clone: start without builds.
+fs.rmSync(path.join(repoRoot, 'dist'), { recursive: true, force: true });
+fs.rmSync(path.join(repoRoot, 'src/exporter/dist'), { recursive: true, force: true });
+
 try {
 	checkNodePackage();
 	checkExporterPackage();
