@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 for line in ${E2E_LINES:-1 2}; do
   echo "== end-to-end suite on n8n line $line =="
-  E2E_N8N_LINE="$line" npx vitest run --config test/e2e/vitest.e2e.config.ts "$@"
+  E2E_N8N_LINE="$line" npx vitest run --config test/e2e/vitest.e2e.config.mts "$@"
 done

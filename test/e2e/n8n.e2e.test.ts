@@ -4,7 +4,7 @@
  * and its production webhook URLs, against the fake services of src/sandbox and a
  * local SMTP sink. Assertions read n8n's own records (database.sqlite), not logs.
  *
- *   npx vitest run --config test/e2e/vitest.e2e.config.ts
+ *   npx vitest run --config test/e2e/vitest.e2e.config.mts
  *
  * E2E_KEEP=1 keeps the temporary folder (n8n user folder, tarball) for inspection.
  */

@@ -1,15 +1,15 @@
-import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
  * End-to-end suite: a real n8n (installed into a cache folder outside the
  * repository by scripts/e2e-install-n8n.sh) runs the packed package.
  *
- *   npx vitest run --config test/e2e/vitest.e2e.config.ts
+ *   npx vitest run --config test/e2e/vitest.e2e.config.mts
  */
 export default defineConfig({
 	test: {
-		root: path.resolve(__dirname, '../..'),
+		root: fileURLToPath(new URL('../..', import.meta.url)),
 		include: ['test/e2e/**/*.e2e.test.ts'],
 		// One n8n, one database, one sequence of cases.
 		fileParallelism: false,
