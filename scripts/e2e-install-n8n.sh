@@ -65,8 +65,10 @@ install_n8n() {
   )
   [[ -x "$tmp/node_modules/.bin/n8n" ]] || { log "n8n binary missing after install"; exit 1; }
   touch "$tmp/.complete"
-  # Older installs of this version (other lock files) are dropped.
-  rm -rf "$CACHE_DIR/n8n-$N8N_VERSION"*
+  # Older installs of this version (other lock files) are dropped; not the new one.
+  for old in "$CACHE_DIR/n8n-$N8N_VERSION"-*; do
+    [[ "$old" == "$tmp" ]] || rm -rf "$old"
+  done
   mv "$tmp" "$N8N_DIR"
 }
 
