@@ -18,9 +18,11 @@ import {
 	tokenMatches,
 	type PushOutcome,
 } from '../../src/push/receive';
-import { selectAndRemember, type PushFilter, type PushMemoryStore } from '../../src/push/memory';
+import { DEFAULT_SHIPMENT_LIMIT, selectAndRemember, type PushFilter } from '../../src/push/memory';
+import { withTriggerMemory, type PushMemoryStore } from '../../src/push/process-memory';
 import { kuaidi100ApiTest } from '../Kuaidi100/methods/credentialTest';
 import { buildOutput, callbackParameters, TOKEN_PARAMETER } from './output';
+import { expectedKeyDeliveryToken, keyDeliveryWebhookTokenTest, LEGACY_TOKEN_PARAMETER } from './token';
 
 type Source = 'kuaidi100' | 'keyDelivery';
 
@@ -45,6 +47,12 @@ export class TrackingWebhookTrigger implements INodeType {
 				required: false,
 				testedBy: 'kuaidi100ApiTest',
 				displayOptions: { show: { source: ['kuaidi100'] } },
+			},
+			{
+				name: 'keyDeliveryWebhookApi',
+				required: false,
+				testedBy: 'keyDeliveryWebhookTokenTest',
+				displayOptions: { show: { source: ['keyDelivery'] } },
 			},
 		],
 		webhooks: [
@@ -78,21 +86,30 @@ export class TrackingWebhookTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Give this node\'s Production URL followed by <code>?token=</code> and the token below to the KeyDelivery node\'s Create Tracking as "Webhook URL", e.g. <code>https://n8n.example.com/webhook/…/tracking?token=YOUR_TOKEN&orderId=1001</code>. Posts without the right token get HTTP 401.',
+					'Give this node\'s Production URL followed by <code>?token=</code> and the token of the chosen KeyDelivery Webhook Token credential to the KeyDelivery node\'s Create Tracking as "Webhook URL", e.g. <code>https://n8n.example.com/webhook/…/tracking?token=YOUR_TOKEN&orderId=1001</code>. Posts without the right token get HTTP 401.',
 				name: 'keyDeliveryNotice',
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { source: ['keyDelivery'] } },
 			},
+			// Before 0.2 the token was this node parameter, which n8n copies into every execution,
+			// the workflow history and exported JSON. Shown only while it still holds a value.
 			{
-				displayName: 'Token',
-				name: 'token',
+				displayName:
+					'This node still holds the token as a parameter, which n8n stores in every execution and in the workflow history. Create a KeyDelivery Webhook Token credential with the same token, choose it above, then clear the field below.',
+				name: 'legacyTokenNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { source: ['keyDelivery'], [LEGACY_TOKEN_PARAMETER]: [{ _cnd: { not: '' } }] } },
+			},
+			{
+				displayName: 'Token (Deprecated)',
+				name: LEGACY_TOKEN_PARAMETER,
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				required: true,
-				description: `Secret that must arrive as the "${TOKEN_PARAMETER}" query parameter of the webhook URL. Use a long random value.`,
-				displayOptions: { show: { source: ['keyDelivery'] } },
+				description: `Deprecated: use the KeyDelivery Webhook Token credential. Secret that must arrive as the "${TOKEN_PARAMETER}" query parameter; ignored when a credential is chosen.`,
+				displayOptions: { show: { source: ['keyDelivery'], [LEGACY_TOKEN_PARAMETER]: [{ _cnd: { not: '' } }] } },
 			},
 			{
 				displayName: 'Trigger On',
@@ -126,6 +143,16 @@ export class TrackingWebhookTrigger implements INodeType {
 					'Whether to remember per tracking number what was already emitted, so repeated full-history pushes start the workflow only for what is new, and each milestone fires once',
 			},
 			{
+				displayName: 'Shipments to Remember',
+				name: 'shipmentLimit',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_SHIPMENT_LIMIT,
+				description:
+					'How many shipments the memory keeps (about 40 bytes plus 16 per event each); beyond it the least recently fired ones are forgotten and could fire again',
+				displayOptions: { show: { onlyNew: [true] } },
+			},
+			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
@@ -146,7 +173,7 @@ export class TrackingWebhookTrigger implements INodeType {
 	};
 
 	methods = {
-		credentialTest: { kuaidi100ApiTest },
+		credentialTest: { kuaidi100ApiTest, keyDeliveryWebhookTokenTest },
 	};
 
 	// A passive receiver: the services are told the URL by Subscribe / Create Tracking,
@@ -184,7 +211,7 @@ export class TrackingWebhookTrigger implements INodeType {
 			const salt = await kuaidi100Salt(this);
 			outcome = receiveKuaidi100Push(rawBody, salt, options);
 		} else {
-			const token = this.getNodeParameter('token', '') as string;
+			const token = await expectedKeyDeliveryToken(this);
 			const received = typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
 			outcome = tokenMatches(received, token)
 				? receiveKeyDeliveryWebhook(rawBody, options)
@@ -203,8 +230,14 @@ export class TrackingWebhookTrigger implements INodeType {
 			milestones: this.getNodeParameter('milestones', []) as PushFilter['milestones'],
 			onlyNew: this.getNodeParameter('onlyNew', true) as boolean,
 		};
+		const limit = Math.max(1, Math.floor(Number(this.getNodeParameter('shipmentLimit', DEFAULT_SHIPMENT_LIMIT)) || DEFAULT_SHIPMENT_LIMIT));
 		const store = this.getWorkflowStaticData('node') as PushMemoryStore;
-		const selection = selectAndRemember(store, outcome.push.shipment, outcome.push.pushStatus, filter);
+		const identity = { mode: this.getMode(), workflowId: String(this.getWorkflow().id ?? ''), nodeId: this.getNode().id };
+		const { shipment, pushStatus } = outcome.push;
+		// Decide and record in one synchronous step (see process-memory.ts): nothing may be awaited in between.
+		const selection = filter.onlyNew
+			? withTriggerMemory(identity, store, limit, (memory) => selectAndRemember(memory, shipment, pushStatus, filter, limit))
+			: selectAndRemember(new Map(), shipment, pushStatus, filter, limit);
 
 		const ack = source === 'kuaidi100' ? KUAIDI100_PUSH_ACK : KEYDELIVERY_WEBHOOK_ACK;
 		const acknowledged = reply(200, ack);

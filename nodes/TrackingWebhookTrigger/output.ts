@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { eventDedupKey, milestoneDedupKey, pushStatusDedupKey } from '../../src/core/keys';
 import type { TrackingEvent } from '../../src/normalize/event';
 import type { PushSelection } from '../../src/push/memory';
 import type { ReceivedPush } from '../../src/push/receive';
@@ -26,6 +27,25 @@ function eventsToEmit(push: ReceivedPush, selection: PushSelection): TrackingEve
 	return matched.length > 0 ? matched : push.shipment.events.slice(0, 1);
 }
 
+/**
+ * The stable key a downstream atomic step (e.g. Redis INCR in queue mode) dedups on:
+ * the same for every push, process and execution that emits the same thing.
+ * Milestone items: "this shipment reached this milestone"; other items: the event.
+ */
+function milestoneKey(push: ReceivedPush, milestone: string): string {
+	const { provider, carrier, tracking_number: trackingNumber } = push.shipment;
+	return milestoneDedupKey(provider, carrier, trackingNumber, milestone);
+}
+
+/** A shipment item: its (first) milestone, else its newest new event, else its push status change. */
+function shipmentItemKey(push: ReceivedPush, selection: PushSelection): string {
+	if (selection.matchedMilestones.length > 0) return milestoneKey(push, selection.matchedMilestones[0]);
+	const newest = selection.newEvents[0];
+	if (newest) return eventDedupKey(newest.event_id);
+	const { provider, carrier, tracking_number: trackingNumber } = push.shipment;
+	return pushStatusDedupKey(provider, carrier, trackingNumber, push.pushStatus);
+}
+
 export function buildOutput(
 	mode: 'shipment' | 'events',
 	push: ReceivedPush,
@@ -39,7 +59,15 @@ export function buildOutput(
 		callback_params: callback,
 	};
 	if (mode === 'events') {
-		return eventsToEmit(push, selection).map((event) => ({ ...(event as unknown as IDataObject), ...context }));
+		const matched = selection.matchedMilestones;
+		return eventsToEmit(push, selection).map((event) => ({
+			...(event as unknown as IDataObject),
+			...context,
+			dedup_key:
+				matched.length === 0
+					? eventDedupKey(event.event_id)
+					: milestoneKey(push, matched.includes(event.status) ? event.status : matched[0]),
+		}));
 	}
 	return [
 		{
@@ -47,6 +75,7 @@ export function buildOutput(
 			new_events: selection.newEvents as unknown as IDataObject[],
 			matched_milestones: selection.matchedMilestones,
 			...context,
+			dedup_key: shipmentItemKey(push, selection),
 			raw: push.raw as IDataObject,
 		},
 	];

@@ -29,3 +29,8 @@ export function milestoneDedupKey(provider: string, carrier: string, trackingNum
 export function eventDedupKey(eventId: string): string {
 	return `event:${eventId}`;
 }
+
+/** Stable key of "this shipment's push status became this" (a push with no new event, e.g. abort). */
+export function pushStatusDedupKey(provider: string, carrier: string, trackingNumber: string, pushStatus: string): string {
+	return `${shipmentKey(provider, carrier, trackingNumber)}:push_status:${pushStatus}`;
+}

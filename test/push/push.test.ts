@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { selectAndRemember, MEMORY_LIMITS, type PushMemoryStore } from '../../src/push/memory';
+import { selectAndRemember, type ShipmentMemoryMap } from '../../src/push/memory';
+import { decodeRecord, IDS_PER_SHIPMENT } from '../../src/push/record';
 import { receiveKeyDeliveryWebhook, receiveKuaidi100Push, tokenMatches } from '../../src/push/receive';
 
 const SALT = 'push-salt';
@@ -102,7 +103,7 @@ describe('selectAndRemember', () => {
 	};
 
 	it('emits only new events across repeated full-history pushes', () => {
-		const store: PushMemoryStore = {};
+		const store: ShipmentMemoryMap = new Map();
 		const filter = { triggerOn: 'all' as const, milestones: [], onlyNew: true };
 		const first = receive([inTransit], '1002');
 		expect(selectAndRemember(store, first.shipment, first.pushStatus, filter)).toMatchObject({ fire: true });
@@ -115,7 +116,7 @@ describe('selectAndRemember', () => {
 	});
 
 	it('fires when the push status changes even without a new event (e.g. abort)', () => {
-		const store: PushMemoryStore = {};
+		const store: ShipmentMemoryMap = new Map();
 		const filter = { triggerOn: 'all' as const, milestones: [], onlyNew: true };
 		const first = receive([inTransit], '1002');
 		selectAndRemember(store, first.shipment, first.pushStatus, filter);
@@ -124,7 +125,7 @@ describe('selectAndRemember', () => {
 	});
 
 	it('fires the delivered filter exactly once however often it is pushed', () => {
-		const store: PushMemoryStore = {};
+		const store: ShipmentMemoryMap = new Map();
 		const filter = { triggerOn: 'milestones' as const, milestones: ['delivered' as const], onlyNew: true };
 		const transit = receive([inTransit], '1002');
 		expect(selectAndRemember(store, transit.shipment, transit.pushStatus, filter).fire).toBe(false);
@@ -135,44 +136,46 @@ describe('selectAndRemember', () => {
 	});
 
 	it('without onlyNew, every matching push fires and nothing is stored', () => {
-		const store: PushMemoryStore = {};
+		const store: ShipmentMemoryMap = new Map();
 		const filter = { triggerOn: 'milestones' as const, milestones: ['delivered' as const], onlyNew: false };
 		const done = receive([delivered], '304');
 		expect(selectAndRemember(store, done.shipment, done.pushStatus, filter).fire).toBe(true);
 		expect(selectAndRemember(store, done.shipment, done.pushStatus, filter).fire).toBe(true);
-		expect(store.shipments ?? {}).toEqual({});
+		expect(store.size).toBe(0);
 	});
 
 	it('a history longer than the id limit, pushed again, brings nothing new (trimmed ids are covered by a time floor)', () => {
-		const store: PushMemoryStore = {};
+		const store: ShipmentMemoryMap = new Map();
 		const filter = { triggerOn: 'all' as const, milestones: [], onlyNew: true };
 		const base = Date.UTC(2024, 0, 1);
 		const china = (i: number) => new Date(base + i * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-		const events = Array.from({ length: MEMORY_LIMITS.idsPerShipment + 7 }, (_, i) => ({ time: china(i), statusCode: '1002', context: `Scan ${i}` }));
+		const events = Array.from({ length: IDS_PER_SHIPMENT + 7 }, (_, i) => ({ time: china(i), statusCode: '1002', context: `Scan ${i}` }));
 		const all = receive([...events].reverse(), '1002');
 		expect(selectAndRemember(store, all.shipment, all.pushStatus, filter).newEvents).toHaveLength(events.length);
-		const memory = store.shipments!['kuaidi100:yuantong:YT7450353838751'];
-		expect(memory.ids).toHaveLength(MEMORY_LIMITS.idsPerShipment);
-		expect(memory.floor).toBe(all.shipment.events[MEMORY_LIMITS.idsPerShipment].event_time); // newest trimmed one
+		const memory = decodeRecord(store.get('kuaidi100:yuantong:YT7450353838751')!);
+		expect(memory.ids).toHaveLength(IDS_PER_SHIPMENT);
+		expect(memory.floor).toBe(Date.parse(all.shipment.events[IDS_PER_SHIPMENT].event_time)); // newest trimmed one
 		const again = receive([...events].reverse(), '1002');
 		expect(selectAndRemember(store, again.shipment, again.pushStatus, filter)).toMatchObject({ fire: false, newEvents: [] });
 		const more = receive([{ time: china(events.length + 5), statusCode: '5', context: 'Out for delivery' }, ...[...events].reverse()], '5');
 		const selection = selectAndRemember(store, more.shipment, more.pushStatus, filter);
 		expect(selection.newEvents.map((e) => e.description)).toEqual(['Out for delivery']);
-		expect(store.shipments!['kuaidi100:yuantong:YT7450353838751'].ids).toHaveLength(MEMORY_LIMITS.idsPerShipment);
+		expect(decodeRecord(store.get('kuaidi100:yuantong:YT7450353838751')!).ids).toHaveLength(IDS_PER_SHIPMENT);
 	});
 
 	it('stays bounded: the least recently seen shipments are forgotten first', () => {
-		const store: PushMemoryStore = {};
+		const store: ShipmentMemoryMap = new Map();
 		const filter = { triggerOn: 'all' as const, milestones: [], onlyNew: true };
 		const base = receive([inTransit], '1002');
-		for (let i = 0; i < MEMORY_LIMITS.shipments + 5; i++) {
+		const limit = 300;
+		for (let i = 0; i < limit + 5; i++) {
 			const shipment = { ...base.shipment, tracking_number: `YT${String(i).padStart(10, '0')}` };
-			selectAndRemember(store, shipment, 'polling', filter, i);
+			selectAndRemember(store, shipment, 'polling', filter, limit, 1_000 + i);
 		}
-		const keys = Object.keys(store.shipments!);
-		expect(keys).toHaveLength(MEMORY_LIMITS.shipments);
-		expect(keys).not.toContain('kuaidi100:yuantong:YT0000000000');
-		expect(keys).toContain(`kuaidi100:yuantong:YT${String(MEMORY_LIMITS.shipments + 4).padStart(10, '0')}`);
+		const keys = [...store.keys()];
+		expect(keys).toHaveLength(limit);
+		expect(keys).not.toContain('kuaidi100:yuantong:YT0000000004');
+		expect(keys).toContain('kuaidi100:yuantong:YT0000000005');
+		expect(keys).toContain(`kuaidi100:yuantong:YT${String(limit + 4).padStart(10, '0')}`);
 	});
 });

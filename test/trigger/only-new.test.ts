@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IDataObject } from 'n8n-workflow';
 
-import { MEMORY_LIMITS } from '../../src/push/memory';
+import { decodeRecord, encodeRecord, IDS_PER_SHIPMENT, milestoneBit, type ShipmentRecord } from '../../src/push/record';
 import type { SandboxEvent, SandboxShipment } from '../../src/sandbox';
 import {
 	asRequest,
@@ -27,14 +27,11 @@ import {
 const YUANTONG = 'YT7450353838751';
 const MEMORY_KEY = `kuaidi100:yuantong:${YUANTONG}`;
 
-interface Memory {
-	ids: string[];
-	fired: string[];
-	status: string;
-	seen: number;
-}
-const shipmentsIn = (staticData: IDataObject) =>
-	((staticData[STATIC_KEY] as IDataObject | undefined)?.shipments ?? {}) as Record<string, Memory>;
+/** The trigger's saved memory, decoded from its compact one-string-per-shipment form. */
+const shipmentsIn = (staticData: IDataObject): Record<string, ShipmentRecord> => {
+	const saved = ((staticData[STATIC_KEY] as IDataObject | undefined)?.shipments ?? {}) as Record<string, string>;
+	return Object.fromEntries(Object.entries(saved).map(([key, text]) => [key, decodeRecord(text)]));
+};
 
 describe('Tracking Webhook Trigger: repeated full-history pushes', () => {
 	it('in "New Events" mode: the first push emits its events, the same history again starts nothing, one more event emits only that one', async () => {
@@ -168,7 +165,7 @@ describe('Tracking Webhook Trigger: Trigger On = Chosen Milestones', () => {
 				push_status: 'shutdown',
 				callback_params: { orderId: '1001' },
 			});
-			expect(shipmentsIn(hook.staticData)[MEMORY_KEY].fired).toEqual(['delivered']);
+			expect(shipmentsIn(hook.staticData)[MEMORY_KEY].fired).toBe(milestoneBit('delivered'));
 			expectJsonSafe(hook.staticData);
 		});
 	});
@@ -198,20 +195,21 @@ describe('Tracking Webhook Trigger: Trigger On = Chosen Milestones', () => {
 });
 
 describe('Tracking Webhook Trigger: memory in workflow static data', () => {
-	const fillerMemory = (seen: number): Memory => ({ ids: ['0'.repeat(64)], fired: [], status: 'polling', seen });
+	const filler = (seen: number) => encodeRecord({ ids: ['0'.repeat(16)], fired: 0, floor: 0, status: 'polling', seen });
+	const LIMIT = 500;
 
-	it('stays bounded in shipments: the least recently seen one is forgotten when a new one arrives', async () => {
-		const shipments: Record<string, Memory> = {};
-		for (let i = 0; i < MEMORY_LIMITS.shipments; i++) shipments[`kuaidi100:yuantong:OLD${i}`] = fillerMemory(1_000 + i);
-		const staticData: IDataObject = { [STATIC_KEY]: { shipments } as unknown as IDataObject };
+	it('stays bounded in shipments (the node option): the least recently fired one is forgotten when a new one arrives', async () => {
+		const shipments: Record<string, string> = {};
+		for (let i = 0; i < LIMIT; i++) shipments[`kuaidi100:yuantong:OLD${i}`] = filler(1_000 + i);
+		const staticData: IDataObject = { [STATIC_KEY]: { shipments } };
 
-		await withTrigger({ staticData }, async (hook) => {
+		await withTrigger({ staticData, parameters: { shipmentLimit: LIMIT } }, async (hook) => {
 			const result = await hook.post(undefined, asRequest(kuaidi100Push(sample(YUANTONG))));
 			expectReply(result, 200, KUAIDI100_ACK);
 			expect(emitted(result)).toHaveLength(1);
 
 			const saved = shipmentsIn(hook.staticData);
-			expect(Object.keys(saved)).toHaveLength(MEMORY_LIMITS.shipments);
+			expect(Object.keys(saved)).toHaveLength(LIMIT);
 			expect(saved).not.toHaveProperty(['kuaidi100:yuantong:OLD0']);
 			expect(saved).toHaveProperty(['kuaidi100:yuantong:OLD1']);
 			expect(saved[MEMORY_KEY].ids).toHaveLength(12);
@@ -220,7 +218,7 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 	});
 
 	it('stays bounded per shipment, and a long history repeated still starts nothing', async () => {
-		const count = MEMORY_LIMITS.idsPerShipment + 10;
+		const count = IDS_PER_SHIPMENT + 10;
 		const start = Date.UTC(2024, 0, 1, 0, 0, 0);
 		const timeline: SandboxEvent[] = Array.from({ length: count }, (_, i) => {
 			const t = new Date(start + i * 600_000 + 8 * 3_600_000).toISOString();
@@ -233,7 +231,7 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 			expectReply(first, 200, KUAIDI100_ACK);
 			expect(emitted(first)).toHaveLength(count);
 			const memory = shipmentsIn(hook.staticData)['kuaidi100:yuantong:YTLONG0001'];
-			expect(memory.ids).toHaveLength(MEMORY_LIMITS.idsPerShipment);
+			expect(memory.ids).toHaveLength(IDS_PER_SHIPMENT);
 
 			for (let i = 0; i < 2; i++) {
 				const repeat = await hook.post(undefined, asRequest(kuaidi100Push(long)));
@@ -244,7 +242,7 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 			timeline.push({ time: '2024-01-03 12:00:00', statusCode: '5', status: 'Dispatching', context: 'Out for delivery' });
 			const next = await hook.post(undefined, asRequest(kuaidi100Push(long)));
 			expect(emitted(next).map((e) => e.description)).toEqual(['Out for delivery']);
-			expect(shipmentsIn(hook.staticData)['kuaidi100:yuantong:YTLONG0001'].ids).toHaveLength(MEMORY_LIMITS.idsPerShipment);
+			expect(shipmentsIn(hook.staticData)['kuaidi100:yuantong:YTLONG0001'].ids).toHaveLength(IDS_PER_SHIPMENT);
 			expectJsonSafe(hook.staticData);
 		});
 	});
