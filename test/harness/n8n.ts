@@ -81,6 +81,8 @@ const {
 export type { HttpInit } from './webhook-server';
 
 const WORKFLOW_ID = 'harness-workflow';
+/** How long the simulated database write of static data takes. */
+const STATIC_DATA_SAVE_MS = 5;
 const SETTINGS: IWorkflowSettings = { executionOrder: 'v1' };
 /** n8n's default instance URL; only appears in $execution.resumeUrl and similar. */
 const DEFAULT_BASE_URL = 'http://localhost:5678';
@@ -495,11 +497,14 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<WebhookHandle
 		outcome.noWebhookResponse = result.noWebhookResponse === true;
 
 		// LiveWebhooks saves static data in the response callback, i.e. only when webhook()
-		// did not throw, and only if something changed it.
+		// did not throw, and only if something changed it. The save is a database write that
+		// lands a few milliseconds later, so requests served meanwhile still hold the copy
+		// they loaded: concurrent requests race on static data as they do in n8n.
 		if (workflow.staticData.__dataChanged === true) {
 			const saved = JSON.parse(
 				JSON.stringify(workflow.staticData, (k: string, v: unknown) => (k === '__dataChanged' ? undefined : v)),
 			) as IDataObject;
+			await new Promise<void>((resolve) => setTimeout(resolve, STATIC_DATA_SAVE_MS));
 			for (const key of Object.keys(staticData)) delete staticData[key];
 			Object.assign(staticData, saved);
 		}
