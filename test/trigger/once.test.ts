@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IDataObject } from 'n8n-workflow';
 
-import { milestoneDedupKey } from '../../src/core/keys';
+import { eventDedupKey, milestoneDedupKey, pushStatusDedupKey } from '../../src/core/keys';
 import { decodeRecord, milestoneBit } from '../../src/push/record';
 import type { SandboxShipment } from '../../src/sandbox';
 import type { WebhookCallResult, WebhookHandle } from '../harness/n8n';
@@ -76,6 +76,32 @@ describe('Tracking Webhook Trigger: once-only under concurrency (one process)', 
 				parcels.map((p) => milestoneDedupKey('kuaidi100', 'yuantong', p.trackingNumber, 'delivered')).sort(),
 			);
 		});
+	});
+});
+
+describe('Tracking Webhook Trigger: dedup_key on every item', () => {
+	it('events get their event key, a shipment its newest new event or its push status change', async () => {
+		const shipment = sample(YUANTONG);
+		await withTrigger({ parameters: { output: 'events' } }, async (hook) => {
+			const items = (await hook.post(undefined, asRequest(kuaidi100Push(shipment, { visible: 3 })))).workflowData![0];
+			expect(items.map((i) => i.json.dedup_key)).toEqual(items.map((i) => eventDedupKey(String(i.json.event_id))));
+		});
+		await withTrigger({}, async (hook) => {
+			const [first] = (await hook.post(undefined, asRequest(kuaidi100Push(shipment, { visible: 3 })))).workflowData![0];
+			expect(first.json.dedup_key).toBe(eventDedupKey(String((first.json.new_events as IDataObject[])[0].event_id)));
+			const [aborted] = (await hook.post(undefined, asRequest(kuaidi100Push(shipment, { visible: 3, status: 'abort' })))).workflowData![0];
+			expect(aborted.json.dedup_key).toBe(pushStatusDedupKey('kuaidi100', 'yuantong', YUANTONG, 'abort'));
+		});
+	});
+
+	it('milestone events carry the milestone key, the same in every process', async () => {
+		const keys: unknown[] = [];
+		for (let process = 0; process < 2; process++) {
+			await withTrigger({ parameters: { ...DELIVERED_ONLY, output: 'events' } }, async (hook) => {
+				keys.push(...(await hook.post(undefined, deliveredPush(sample(YUANTONG)))).workflowData![0].map((i) => i.json.dedup_key));
+			});
+		}
+		expect(keys).toEqual([1, 2].map(() => milestoneDedupKey('kuaidi100', 'yuantong', YUANTONG, 'delivered')));
 	});
 });
 
