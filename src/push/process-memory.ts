@@ -18,12 +18,15 @@
  * process, and a save that lost entries is repaired by the next request's write-back.
  */
 import { evictOldest, type ShipmentMemoryMap } from './memory';
+import { memoryToText, textToEntries } from './memory-text';
 import { decodeRecord, encodeRecord, fromLegacy, mergeRecords, type LegacyShipmentMemory } from './record';
 
 /** The trigger's part of workflow static data (`node:<node name>`). */
 export interface PushMemoryStore {
-	/** shipmentKey -> encoded ShipmentRecord (an object: a not yet converted 0.1 entry). */
-	shipments?: Record<string, string | LegacyShipmentMemory>;
+	/** The durable copy (memory-text.ts). */
+	memory?: string;
+	/** The 0.1 form, an object per shipment: read once, then replaced by `memory`. */
+	shipments?: Record<string, LegacyShipmentMemory>;
 }
 
 export interface TriggerIdentity {
@@ -33,13 +36,36 @@ export interface TriggerIdentity {
 	nodeId: string;
 }
 
-/** One memory per trigger node in this process: module state, shared by all its requests. */
-const processMemories = new Map<string, ShipmentMemoryMap>();
+/** A Map that counts its changes, so an unchanged memory is not serialized again. */
+class CountingMap extends Map<string, string> {
+	changes = 0;
 
-function memoryFor(identity: TriggerIdentity): ShipmentMemoryMap {
+	override set(key: string, value: string): this {
+		this.changes++;
+		return super.set(key, value);
+	}
+
+	override delete(key: string): boolean {
+		this.changes++;
+		return super.delete(key);
+	}
+}
+
+interface ProcessMemory {
+	entries: CountingMap;
+	/** The durable copy as this process last wrote or merged it: finding it again means nothing new. */
+	synced: string | undefined;
+	/** `entries.changes` when `synced` was written. */
+	syncedAt: number;
+}
+
+/** One memory per trigger node in this process: module state, shared by all its requests. */
+const processMemories = new Map<string, ProcessMemory>();
+
+function memoryFor(identity: TriggerIdentity): ProcessMemory {
 	const key = `${identity.mode}\u0000${identity.workflowId}\u0000${identity.nodeId}`;
 	let memory = processMemories.get(key);
-	if (!memory) processMemories.set(key, (memory = new Map()));
+	if (!memory) processMemories.set(key, (memory = { entries: new CountingMap(), synced: undefined, syncedAt: 0 }));
 	return memory;
 }
 
@@ -54,40 +80,35 @@ export function withTriggerMemory<T>(
 	decide: (memory: ShipmentMemoryMap) => T,
 ): T {
 	const memory = memoryFor(identity);
-	mergeStoreIntoMemory(store, memory);
-	evictOldest(memory, limit);
-	const result = decide(memory);
-	writeMemoryToStore(memory, store);
+	const saved = typeof store.memory === 'string' ? store.memory : undefined;
+	if (saved !== memory.synced && saved !== undefined) mergeEntries(textToEntries(saved), memory.entries);
+	if (store.shipments && typeof store.shipments === 'object') mergeEntries(legacyEntries(store.shipments), memory.entries);
+	evictOldest(memory.entries, limit);
+
+	const result = decide(memory.entries);
+
+	// The usual repeat push: the durable copy is what this process wrote and nothing changed.
+	if (saved !== undefined && saved === memory.synced && memory.entries.changes === memory.syncedAt) return result;
+	if (saved === undefined && memory.entries.size === 0 && store.shipments === undefined) return result;
+	const text = memoryToText(memory.entries);
+	if (text !== saved) store.memory = text; // n8n saves static data only when something was written
+	if (store.shipments !== undefined) delete store.shipments;
+	memory.synced = text;
+	memory.syncedAt = memory.entries.changes;
 	return result;
 }
 
-/** Union of the durable copy into the process memory; equal entries cost one string compare. */
-export function mergeStoreIntoMemory(store: PushMemoryStore, memory: ShipmentMemoryMap): void {
-	const saved = store.shipments;
-	if (!saved) return;
-	for (const key of Object.keys(saved)) {
-		const value = saved[key];
-		const savedText = typeof value === 'string' ? value : value && typeof value === 'object' ? encodeRecord(fromLegacy(value)) : undefined;
-		if (savedText === undefined) continue;
+/** Union into the process memory; an entry equal to the known one costs one string compare. */
+function mergeEntries(entries: Iterable<[string, string]>, memory: ShipmentMemoryMap): void {
+	for (const [key, text] of entries) {
 		const known = memory.get(key);
-		if (known === savedText) continue;
-		memory.set(key, known === undefined ? savedText : encodeRecord(mergeRecords(decodeRecord(known), decodeRecord(savedText))));
+		if (known === text) continue;
+		memory.set(key, known === undefined ? text : encodeRecord(mergeRecords(decodeRecord(known), decodeRecord(text))));
 	}
 }
 
-/**
- * Makes the durable copy equal to the process memory, touching only entries that differ:
- * n8n marks static data as changed (and saves it) only when something was written.
- */
-export function writeMemoryToStore(memory: ShipmentMemoryMap, store: PushMemoryStore): void {
-	if (memory.size === 0 && store.shipments === undefined) return;
-	if (store.shipments === undefined) store.shipments = {};
-	const saved = store.shipments;
-	for (const [key, text] of memory) {
-		if (saved[key] !== text) saved[key] = text;
-	}
-	if (Object.keys(saved).length === memory.size) return;
-	for (const key of Object.keys(saved)) {
-		if (!memory.has(key)) delete saved[key]; // evicted here
+function* legacyEntries(shipments: Record<string, LegacyShipmentMemory>): Generator<[string, string]> {
+	for (const [key, value] of Object.entries(shipments)) {
+		if (value && typeof value === 'object') yield [key, encodeRecord(fromLegacy(value))];
 	}
 }

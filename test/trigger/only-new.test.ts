@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IDataObject } from 'n8n-workflow';
 
+import { memoryToText, textToEntries } from '../../src/push/memory-text';
 import { decodeRecord, encodeRecord, IDS_PER_SHIPMENT, milestoneBit, type ShipmentRecord } from '../../src/push/record';
 import type { SandboxEvent, SandboxShipment } from '../../src/sandbox';
 import {
@@ -29,8 +30,8 @@ const MEMORY_KEY = `kuaidi100:yuantong:${YUANTONG}`;
 
 /** The trigger's saved memory, decoded from its compact one-string-per-shipment form. */
 const shipmentsIn = (staticData: IDataObject): Record<string, ShipmentRecord> => {
-	const saved = ((staticData[STATIC_KEY] as IDataObject | undefined)?.shipments ?? {}) as Record<string, string>;
-	return Object.fromEntries(Object.entries(saved).map(([key, text]) => [key, decodeRecord(text)]));
+	const saved = String((staticData[STATIC_KEY] as IDataObject | undefined)?.memory ?? '');
+	return Object.fromEntries([...textToEntries(saved)].map(([key, text]) => [key, decodeRecord(text)]));
 };
 
 describe('Tracking Webhook Trigger: repeated full-history pushes', () => {
@@ -199,9 +200,9 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 	const LIMIT = 500;
 
 	it('stays bounded in shipments (the node option): the least recently fired one is forgotten when a new one arrives', async () => {
-		const shipments: Record<string, string> = {};
-		for (let i = 0; i < LIMIT; i++) shipments[`kuaidi100:yuantong:OLD${i}`] = filler(1_000 + i);
-		const staticData: IDataObject = { [STATIC_KEY]: { shipments } };
+		const shipments = new Map<string, string>();
+		for (let i = 0; i < LIMIT; i++) shipments.set(`kuaidi100:yuantong:OLD${i}`, filler(1_000 + i));
+		const staticData: IDataObject = { [STATIC_KEY]: { memory: memoryToText(shipments) } };
 
 		await withTrigger({ staticData, parameters: { shipmentLimit: LIMIT } }, async (hook) => {
 			const result = await hook.post(undefined, asRequest(kuaidi100Push(sample(YUANTONG))));
