@@ -16,7 +16,7 @@
 // spent per push (user+sys from /proc, over the batch, until every execution is
 // finished). Ratios are against the empty memory in the same run.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, homedir } from 'node:os';
@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
 });
 
 const { encodeRecord, milestoneBit } = await import(path.join(root, 'dist/src/push/record.js'));
+const { memoryToText } = await import(path.join(root, 'dist/src/push/memory-text.js'));
 const sandbox = await import(path.join(root, 'dist/src/sandbox/index.js'));
 
 const SIZES = args.sizes.split(',').map(Number);
@@ -70,21 +71,21 @@ const freePort = () =>
 	});
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A memory of `size` delivered shipments in the trigger's compact form. */
+/** The durable copy of a memory of `size` delivered shipments, as the trigger writes it. */
 function seededMemory(size) {
-	const shipments = {};
+	const shipments = new Map();
 	const seen = Date.now() - 86_400_000;
 	for (let i = 0; i < size; i++) {
 		const ids = Array.from({ length: 12 }, (_, j) => createHash('sha256').update(`${i}:${j}`).digest('hex').slice(0, 16));
-		shipments[`kuaidi100:yuantong:YTSEED${String(i).padStart(9, '0')}`] = encodeRecord({
+		shipments.set(`kuaidi100:yuantong:YTSEED${String(i).padStart(9, '0')}`, encodeRecord({
 			fired: milestoneBit('delivered'),
 			seen: seen + i,
 			floor: 0,
 			ids,
 			status: 'shutdown',
-		});
+		}));
 	}
-	return shipments;
+	return memoryToText(shipments);
 }
 
 function workflowFor(size, index) {
@@ -107,7 +108,7 @@ function workflowFor(size, index) {
 		connections: {},
 		active: false,
 		settings: { executionOrder: 'v1' },
-		staticData: size > 0 ? { [TRIGGER_KEY]: { shipments: seededMemory(size) } } : null,
+		staticData: size > 0 ? { [TRIGGER_KEY]: { memory: seededMemory(size) } } : null,
 		pinData: {},
 	};
 }
@@ -270,7 +271,7 @@ function pack() {
 }
 
 const tarball = pack();
-console.log(`Tracking Webhook Trigger memory in real n8n; ${PUSHES} pushes per measure; sizes ${SIZES.join(', ')}; ${randomBytes(0).length || ''}`);
+console.log(`Tracking Webhook Trigger memory in real n8n; ${PUSHES} pushes per measure; sizes ${SIZES.join(', ')}`);
 for (const line of args.lines.split(',').map(Number)) {
 	const results = await runLine(line, tarball);
 	const base = results.find((r) => r.size === 0) ?? results[0];
