@@ -43,7 +43,6 @@ const { values: args } = parseArgs({
 
 const { encodeRecord, milestoneBit } = await import(path.join(root, 'dist/src/push/record.js'));
 const { memoryToText } = await import(path.join(root, 'dist/src/push/memory-text.js'));
-const sandbox = await import(path.join(root, 'dist/src/sandbox/index.js'));
 
 const SIZES = args.sizes.split(',').map(Number);
 const PUSHES = Number(args.pushes);
@@ -113,12 +112,27 @@ function workflowFor(size, index) {
 	};
 }
 
+/** A Kuaidi100 push (form field `param`, unsigned: the bench trigger has no credential) of a delivered parcel. */
 function deliveredPush(trackingNumber) {
-	const sample = sandbox.sampleShipments().find((s) => s.trackingNumber === 'YT7450353838751');
-	return sandbox.buildKuaidi100Push({
-		status: 'shutdown',
-		lastResult: sandbox.renderKuaidi100Result({ ...sample, trackingNumber }, { resultv2: '4', lang: 'en' }),
-	});
+	const events = [
+		['2024-03-06 18:12:40', '1', 'Picked up by courier'],
+		['2024-03-07 02:31:09', '1002', 'Departed Guangzhou transfer center'],
+		['2024-03-08 17:04:19', '1002', 'Arrived at Tianjin transfer center'],
+		['2024-03-09 07:22:05', '0', 'Arrived at Beichen District, Tianjin'],
+		['2024-03-09 08:30:00', '5', 'Out for delivery'],
+		['2024-03-09 10:47:53', '304', 'Signed for at a parcel locker'],
+	].reverse();
+	const lastResult = {
+		message: 'ok',
+		nu: trackingNumber,
+		ischeck: '1',
+		com: 'yuantong',
+		status: '200',
+		state: '304',
+		data: events.map(([time, statusCode, context]) => ({ time, ftime: time, context, statusCode, status: '', areaCenter: null })),
+	};
+	const param = JSON.stringify({ status: 'shutdown', message: '', autoCheck: '0', comOld: '', comNew: '', lastResult });
+	return { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ param }).toString() };
 }
 
 /** user+sys CPU ms of a process and its children (n8n may fork helpers). */

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_KUAIDI100 } from '../../src/sandbox';
 import { loadExample, triggerPath, useCredentials } from './lib/fixtures';
-import { n8nInstall } from './lib/line';
+import { ensureN8n } from './lib/install';
 import { N8n, type CredentialFixture, type WorkflowFixture } from './lib/n8n';
 import { buildAndPack } from './lib/pack';
 import {
@@ -46,7 +46,7 @@ describe('Tracking Webhook Trigger in a real n8n, regular mode: once-only', () =
 		work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-kuaidi100-once-'));
 		const building = buildAndPack(work);
 		building.catch(() => undefined);
-		n8n = new N8n(await n8nInstall(), path.join(work, 'user'));
+		n8n = new N8n(await ensureN8n(), path.join(work, 'user'));
 		smtp = await startSmtpSink();
 		const credentials: CredentialFixture[] = [
 			{

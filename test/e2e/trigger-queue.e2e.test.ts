@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { milestoneDedupKey } from '../../src/core/keys';
 import { SANDBOX_KUAIDI100 } from '../../src/sandbox';
 import { loadExample, triggerPath, useCredentials } from './lib/fixtures';
-import { E2E_LINE, n8nInstall } from './lib/line';
+import { ensureN8n } from './lib/install';
+import { N8N_LINE } from './lib/paths';
 import { N8n, type CredentialFixture, type WorkflowFixture } from './lib/n8n';
 import { buildAndPack } from './lib/pack';
 import { deliveredParcel, deliveredPush, KUAIDI100_ACK, sendInWaves, sleep } from './lib/pushes';
@@ -23,7 +24,7 @@ import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 const SETTLE_MS = 5_000;
 
 // Queue mode is checked on the 2.x line only (issue 9); on line 1 this file has no cases.
-describe.runIf(E2E_LINE === 2)('Tracking Webhook Trigger in n8n queue mode: one email per delivered parcel', () => {
+describe.runIf(N8N_LINE === 2)('Tracking Webhook Trigger in n8n queue mode: one email per delivered parcel', () => {
 	let work: string;
 	let n8n: N8n;
 	let redis: Redis;
@@ -38,7 +39,7 @@ describe.runIf(E2E_LINE === 2)('Tracking Webhook Trigger in n8n queue mode: one 
 		work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-kuaidi100-queue-'));
 		const building = buildAndPack(work);
 		building.catch(() => undefined);
-		n8n = new N8n(await n8nInstall(), path.join(work, 'user'));
+		n8n = new N8n(await ensureN8n(), path.join(work, 'user'));
 		[redis, smtp] = await Promise.all([startRedis(path.join(work, 'redis')), startSmtpSink()]);
 		const credentials: CredentialFixture[] = [
 			{

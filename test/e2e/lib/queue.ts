@@ -117,12 +117,11 @@ export class QueueCluster {
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(this.redisPort),
 			N8N_PORT: String(port),
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		};
-		const process = spawnGuarded(this.n8n.install.n8nBin, [command], { cwd: this.n8n.userFolder, env: this.n8n.env(extra) });
+		const process = spawnGuarded(this.n8n.install.n8nBin, [command], { cwd: this.n8n.userFolder, env: this.n8n.env(await this.n8n.brokerPort(extra)) });
 		const member = { role, process, port };
 		this.members.push(member);
 		return member;
