@@ -11,7 +11,7 @@ export class KeyDeliveryWebhookApi implements ICredentialType {
 
 	displayName = 'KeyDelivery Webhook Token API';
 
-	icon: Icon = 'file:../nodes/KeyDelivery/keyDelivery.svg';
+	icon: Icon = { light: 'file:../nodes/KeyDelivery/keyDelivery.svg', dark: 'file:../nodes/KeyDelivery/keyDelivery.dark.svg' };
 
 	documentationUrl = 'https://www.kd100.com/docs/create-tracking';
 
