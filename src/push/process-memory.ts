@@ -30,7 +30,7 @@ export interface PushMemoryStore {
 }
 
 export interface TriggerIdentity {
-	/** `webhook` (production) or `manual` (test URL): kept apart, tests must not eat real pushes. */
+	/** `webhook` (production) or `manual` (the editor's test URL, never kept in the process). */
 	mode: string;
 	workflowId: string;
 	nodeId: string;
@@ -63,6 +63,9 @@ interface ProcessMemory {
 const processMemories = new Map<string, ProcessMemory>();
 
 function memoryFor(identity: TriggerIdentity): ProcessMemory {
+	// The editor's test URL is for trying a push out, again and again: it is decided on the
+	// static data n8n hands the test run alone, and leaves nothing behind in the process.
+	if (identity.mode === 'manual') return { entries: new CountingMap(), synced: undefined, syncedAt: 0 };
 	const key = `${identity.mode}\u0000${identity.workflowId}\u0000${identity.nodeId}`;
 	let memory = processMemories.get(key);
 	if (!memory) processMemories.set(key, (memory = { entries: new CountingMap(), synced: undefined, syncedAt: 0 }));

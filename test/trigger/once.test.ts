@@ -184,3 +184,26 @@ describe('Tracking Webhook Trigger: compact memory', () => {
 		});
 	});
 });
+
+describe('Tracking Webhook Trigger: the editor\'s test URL', () => {
+	it('keeps no process memory: with the static data of the test run reset, the same test push fires again', async () => {
+		await withTrigger({ parameters: DELIVERED_ONLY, mode: 'manual' }, async (hook) => {
+			const push = deliveredPush(sample(YUANTONG));
+			expect(started(await pushAll(hook, [sample(YUANTONG)], 1))).toHaveLength(1);
+			for (const key of Object.keys(hook.staticData)) delete hook.staticData[key];
+			const again = await hook.post(undefined, push);
+			expectReply(again, 200, KUAIDI100_ACK);
+			expect(again.workflowData).toBeDefined();
+		});
+	});
+
+	it('in production the process memory holds even when static data is reset behind its back', async () => {
+		await withTrigger({ parameters: DELIVERED_ONLY }, async (hook) => {
+			expect(started(await pushAll(hook, [sample(YUANTONG)], 1))).toHaveLength(1);
+			for (const key of Object.keys(hook.staticData)) delete hook.staticData[key];
+			expect(started(await pushAll(hook, [sample(YUANTONG)], 1))).toHaveLength(0);
+			// ... and writes its memory back into the emptied static data.
+			expect(Object.keys(savedShipments(hook.staticData))).toEqual([`kuaidi100:yuantong:${YUANTONG}`]);
+		});
+	});
+});
