@@ -72,20 +72,20 @@ const FORBIDDEN = [
 	/(^|\/)(test|tests|__tests__|e2e|fixtures|harness|coverage)\//,
 	/\.(test|spec)\.[cm]?[jt]sx?$/,
 	/\.map$/,
-	/(^|\/)[^/]*\.ts$/, // TypeScript sources (declarations are allowed below)
+	/(^|\/)[^/]*\.ts$/, // TypeScript sources and declarations: n8n loads the compiled JavaScript only
 	/\.tsbuildinfo$/,
 ];
 
-/** The problems with a pack's file list; empty when it is only dist/**, README.md, LICENSE and package.json. */
+/** The problems with a pack's file list; empty when it is only what n8n loads (dist/ nodes, credentials, core), README.md, LICENSE, CHANGELOG.md and package.json. */
 export function packProblems(pack: Pick<PackResult, 'files' | 'packageJson'>): string[] {
 	const problems: string[] = [];
 	for (const file of pack.files) {
-		if (!/^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file)) problems.push(`unexpected file: ${file}`);
-		else if (FORBIDDEN.some((pattern) => pattern.test(file) && !file.endsWith('.d.ts'))) {
+		if (!/^(dist\/(nodes|credentials|src\/(core|kuaidi100|keydelivery|normalize|push|providers))\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(file)) problems.push(`unexpected file: ${file}`);
+		else if (FORBIDDEN.some((pattern) => pattern.test(file))) {
 			problems.push(`test or source file in the package: ${file}`);
 		}
 	}
-	for (const required of ['package.json', 'README.md', 'LICENSE']) {
+	for (const required of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
 		if (!pack.files.includes(required)) problems.push(`missing: ${required}`);
 	}
 	const declared = [...(pack.packageJson.n8n?.nodes ?? []), ...(pack.packageJson.n8n?.credentials ?? [])];
