@@ -153,7 +153,7 @@ describe('n8n-nodes-kuaidi100 in a real n8n', () => {
 	});
 
 	describe('the package', () => {
-		it('npm pack holds only dist/**, README.md, LICENSE and package.json', () => {
+		it('npm pack holds only what n8n loads, README.md, LICENSE, CHANGELOG.md and package.json', () => {
 			expect(packProblems(pack), `npm pack lists:\n${pack.files.join('\n')}`).toEqual([]);
 		});
 
