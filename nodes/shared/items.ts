@@ -43,11 +43,14 @@ async function mapWithConcurrency<T>(tasks: Array<() => Promise<T>>, limit: numb
  * request, send each distinct request once (the 30-minute lockout makes repeats
  * costly), bounded concurrency, output in input order with pairedItem, and per-item
  * errors that either stop the node or become error items under "Continue On Fail".
+ * `afterSend` sees every successful result before any output is built (e.g. to check
+ * them all against the node's memory in one call).
  */
 export async function runItems<T>(
 	ctx: IExecuteFunctions,
 	describe: (itemIndex: number) => ItemRequest<T>,
 	concurrency: number,
+	afterSend?: (results: T[]) => Promise<void>,
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
@@ -71,6 +74,9 @@ export async function runItems<T>(
 		tasks.push(plan.request.send);
 	}
 	const settled = await mapWithConcurrency(tasks, concurrency);
+	if (afterSend) {
+		await afterSend(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])));
+	}
 
 	const returnData: INodeExecutionData[] = [];
 	plans.forEach((plan, itemIndex) => {

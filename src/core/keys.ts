@@ -34,3 +34,12 @@ export function eventDedupKey(eventId: string): string {
 export function pushStatusDedupKey(provider: string, carrier: string, trackingNumber: string, pushStatus: string): string {
 	return `${shipmentKey(provider, carrier, trackingNumber)}:push_status:${pushStatus}`;
 }
+
+/**
+ * The lockout guard's record that a node queried a shipment during 30-minute window
+ * `window` (ms since the epoch / 30 min). Windows, not times: n8n's deduplication
+ * store keeps only hashes of keys, so the time has to be part of the key.
+ */
+export function queryWindowKey(provider: string, carrier: string, trackingNumber: string, window: number): string {
+	return `${shipmentKey(provider, carrier, trackingNumber)}:queried:${window}`;
+}

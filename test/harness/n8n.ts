@@ -49,6 +49,7 @@ import type {
 } from 'n8n-workflow';
 
 import { HarnessCredentialsHelper } from './credentials-helper';
+import { deduplicationReady } from './deduplication';
 import {
 	HarnessCredentialTypes,
 	HarnessNodeTypes,
@@ -83,6 +84,8 @@ export type { HttpInit } from './webhook-server';
 const WORKFLOW_ID = 'harness-workflow';
 /** How long the simulated database write of static data takes. */
 const STATIC_DATA_SAVE_MS = 5;
+/** The id of every harness workflow (n8n keys a node's deduplication memory by workflow and node id). */
+export const HARNESS_WORKFLOW_ID = WORKFLOW_ID;
 const SETTINGS: IWorkflowSettings = { executionOrder: 'v1' };
 /** n8n's default instance URL; only appears in $execution.resumeUrl and similar. */
 const DEFAULT_BASE_URL = 'http://localhost:5678';
@@ -101,6 +104,8 @@ export interface NodeSetup {
 	typeVersion?: number;
 	/** Defaults to the node's display name. */
 	nodeName?: string;
+	/** Defaults to a new UUID per run; give the same id to runs that share the node's memory. */
+	nodeId?: string;
 }
 
 export interface ExecuteNodeOptions extends NodeSetup {
@@ -200,7 +205,7 @@ function prepare(setup: NodeSetup) {
 		deepCopy(setup.credentials ?? {}),
 	);
 	const node: INode = {
-		id: randomUUID(),
+		id: setup.nodeId ?? randomUUID(),
 		name: setup.nodeName ?? setup.nodeType.description.displayName,
 		type,
 		typeVersion: setup.typeVersion ?? latestVersion(setup.nodeType),
@@ -265,6 +270,7 @@ function createAdditionalData(
  * error on the node's task data and stops the workflow, and so does this.
  */
 export async function executeNode(opts: ExecuteNodeOptions): Promise<ExecuteNodeResult> {
+	await deduplicationReady();
 	const { nodeTypes, credentialsHelper, node } = prepare(opts);
 	const onError = opts.onError ?? (opts.continueOnFail ? 'continueRegularOutput' : undefined);
 	if (onError) node.onError = onError;

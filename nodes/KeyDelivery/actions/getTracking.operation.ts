@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { KeyDeliveryRealtimeData } from '../../../src/keydelivery/types';
-import { normalizeKeyDeliveryResult } from '../../../src/normalize/shipment';
+import { normalizeKeyDeliveryResult, type NormalizedShipment } from '../../../src/normalize/shipment';
 import { runItems } from '../../shared/items';
+import { openNodeMemory } from '../../shared/nodeMemory';
+import { OnlyNewBatch, onlyNewProperties, readMemorySize, readOnlyNewSettings } from '../../shared/onlyNew';
 import { readRequestOptions } from '../../shared/options';
 import { outputModeProperty, shipmentOutput, type OutputMode } from '../../shared/output';
 import { keyDeliveryClient } from '../transport';
@@ -10,36 +12,39 @@ import { carrierIdProperty, readTrackingParams, trackingNumberProperty, tracking
 const show = { operation: ['getTracking'] };
 
 export const description: INodeProperties[] = [
-	carrierIdProperty,
-	trackingNumberProperty,
-	outputModeProperty,
-	trackingOptionsProperty,
-].map((property) => ({ ...property, displayOptions: { show } }));
+	...[carrierIdProperty, trackingNumberProperty, outputModeProperty].map((property) => ({ ...property, displayOptions: { show } })),
+	...onlyNewProperties(show),
+	{ ...trackingOptionsProperty, displayOptions: { show } },
+];
 
 /** Real-time tracking: one request per distinct shipment, normalized per the contract. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readRequestOptions(this);
+	const onlyNew = readOnlyNewSettings(this);
 	const client = await keyDeliveryClient(this, options);
-	return await runItems<{ raw: KeyDeliveryRealtimeData; fetchedAt: Date }>(
+	const batch = onlyNew ? new OnlyNewBatch(openNodeMemory(this, readMemorySize(this), true), onlyNew) : undefined;
+	return await runItems<{ raw: KeyDeliveryRealtimeData; shipment: NormalizedShipment }>(
 		this,
 		(itemIndex) => {
 			const params = readTrackingParams(this, itemIndex);
 			const mode = this.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
 			return {
 				dedupeKey: JSON.stringify(params),
-				send: async () => ({ raw: await client.realtime(params), fetchedAt: new Date() }),
-				output: ({ raw, fetchedAt }) => {
+				send: async () => {
+					const raw = await client.realtime(params);
 					const shipment = normalizeKeyDeliveryResult(raw, {
 						source: 'query',
-						fetchedAt,
+						fetchedAt: new Date(),
 						sourceTimeZone: options.sourceTimeZone,
 						carrier: params.carrier_id,
 						trackingNumber: params.tracking_number,
 					});
-					return shipmentOutput(mode, shipment, raw);
+					return { raw, shipment };
 				},
+				output: ({ raw, shipment }) => (batch ? batch.output(mode, shipment, raw) : shipmentOutput(mode, shipment, raw)),
 			};
 		},
 		options.concurrency,
+		batch ? async (results) => await batch.check(results.map((result) => result.shipment)) : undefined,
 	);
 }
