@@ -26,7 +26,6 @@ interface Row {
 	data: string[];
 }
 
-const roundTrip = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function hash(value: DeduplicationItemTypes): string {
 	return createHash('md5').update(value.toString()).digest('base64');
@@ -37,6 +36,12 @@ class InMemoryDeduplicator implements IDataDeduplicator {
 	readonly rows = new Map<string, string>();
 	/** How many times a row was written (each is one DB UPDATE/INSERT in n8n). */
 	writes = 0;
+	/** Time per DB round trip; tests where executions meet raise it so their calls overlap. */
+	latencyMs = 0;
+
+	private async roundTrip(): Promise<void> {
+		await new Promise<void>((resolve) => (this.latencyMs > 0 ? setTimeout(resolve, this.latencyMs) : setImmediate(resolve)));
+	}
 
 	private rowKey(scope: DeduplicationScope, context: ICheckProcessedContextData): string {
 		if (!context.workflow.id) throw new Error('AssertionError: workflow id is required');
@@ -47,13 +52,13 @@ class InMemoryDeduplicator implements IDataDeduplicator {
 	}
 
 	private async read(key: string): Promise<Row | undefined> {
-		await roundTrip();
+		await this.roundTrip();
 		const stored = this.rows.get(key);
 		return stored === undefined ? undefined : (JSON.parse(stored) as Row);
 	}
 
 	private async write(key: string, row: Row): Promise<void> {
-		await roundTrip();
+		await this.roundTrip();
 		this.writes++;
 		this.rows.set(key, JSON.stringify(row));
 	}
