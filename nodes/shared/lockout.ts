@@ -66,12 +66,12 @@ export async function reserveQueries(
 		for (const [id, ref] of unique) {
 			const thisWindow = fresh.has(key(ref, current));
 			const lastWindow = fresh.has(key(ref, current - 1));
-			// A probe of the previous window is never needed again; the one before is the
-			// record of an hourly schedule's last query: both only take room.
+			// A probe of the previous window is never needed again, nor are older records
+			// (an hourly schedule's last query is 2 or 3 windows back): they only take room.
 			if (lastWindow) undo.push(key(ref, current - 1));
 			if (thisWindow && lastWindow) {
 				decisions.set(id, { allowed: true });
-				undo.push(key(ref, current - 2));
+				undo.push(key(ref, current - 2), key(ref, current - 3));
 				continue;
 			}
 			// Not queried now: "queried in this window" must not stay recorded.

@@ -73,6 +73,16 @@ describe('Kuaidi100 Query: lockout guard', () => {
 		}
 	});
 
+	it('hourly polling keeps one query record per number in the store, however long it runs', async () => {
+		const node = kuaidi100Node(sandbox);
+		for (let hour = 0; hour < 6; hour++) {
+			at(new Date(Date.parse('2026-11-29T10:17:00Z') + hour * 3_600_000 + (hour % 2) * 1_000).toISOString());
+			expect(json(await node.run(yt))[0]).not.toHaveProperty('skipped');
+			expect(node.entries()).toBe(1);
+		}
+		expect(queriesOf(sandbox, YT)).toHaveLength(6);
+	});
+
 	it('two executions started at the same moment query a number once; the other reports the skip', async () => {
 		const node = kuaidi100Node(sandbox);
 		at('2026-11-29T10:05:00Z');

@@ -1,0 +1,169 @@
+/**
+ * End-to-end: examples/email-when-delivered-polling.json in a real n8n (the line that
+ * E2E_N8N_LINE selects) against the fake Kuaidi100 of src/sandbox and a local SMTP
+ * sink. Every run is `n8n execute`, i.e. a fresh n8n process: what one run remembers
+ * for the next lives in n8n's database or nowhere. The n8n process's clock is moved
+ * ahead with libfaketime (and the sandbox's with it), so "an hour later" takes seconds.
+ *
+ * The example starts from a Schedule Trigger, which `n8n execute` cannot start from; the
+ * suite's copy adds a Manual Trigger in front of the same nodes (same node ids).
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { milestoneDedupKey } from '../../src/core/keys';
+import { SANDBOX_KUAIDI100, startSandbox, type Sandbox } from '../../src/sandbox';
+import { clockAheadEnv, executeAhead } from './lib/clock';
+import type { Execution } from './lib/db';
+import { loadExample, useCredentials } from './lib/fixtures';
+import { ensureN8n } from './lib/install';
+import { N8n, type CredentialFixture, type WorkflowFixture } from './lib/n8n';
+import { buildAndPack } from './lib/pack';
+import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+
+const NUMBER = 'YT7450353838751'; // the example's shipment; the sandbox's documented sample
+const KUAIDI100_NODE = 'Newly Delivered';
+
+describe('polling example: email when delivered, no public URL', () => {
+	let work: string;
+	let n8n: N8n;
+	let sandbox: Sandbox;
+	let smtp: SmtpSink;
+	let workflow: WorkflowFixture;
+	/** Minutes the sandbox's clock is ahead, kept equal to the n8n run's. */
+	let ahead = 0;
+
+	const queries = () =>
+		sandbox.requests.filter((r) => r.path === '/poll/query.do' && new URLSearchParams(r.rawBody).get('param')?.includes(NUMBER));
+
+	async function runAt(minutes: number): Promise<Execution> {
+		ahead = minutes;
+		const { execution } = await executeAhead(n8n, workflow.id, minutes);
+		expect(execution.status, execution.errorText()).toBe('success');
+		return execution;
+	}
+
+	beforeAll(async () => {
+		clockAheadEnv(0); // fails early, with the fix, when libfaketime is missing
+		work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-kuaidi100-polling-e2e-'));
+		const building = buildAndPack(work);
+		building.catch(() => undefined);
+		n8n = new N8n(await ensureN8n(), path.join(work, 'user'));
+		[sandbox, smtp] = await Promise.all([
+			startSandbox({ now: () => new Date(Date.now() + ahead * 60_000) }), // parcel in transit (2 events)
+			startSmtpSink(),
+		]);
+		const credentials: CredentialFixture[] = [
+			{
+				id: 'e2ePollKuaidi100',
+				name: 'e2e Kuaidi100 (sandbox)',
+				type: 'kuaidi100Api',
+				data: { customer: SANDBOX_KUAIDI100.customer, key: SANDBOX_KUAIDI100.key, baseUrl: sandbox.kuaidi100BaseUrl },
+			},
+			{
+				id: 'e2ePollSmtpSink1',
+				name: 'e2e SMTP sink',
+				type: 'smtp',
+				data: { user: '', password: '', host: smtp.host, port: smtp.port, secure: false, disableStartTls: true },
+			},
+		];
+		workflow = withManualStart(useCredentials(loadExample('email-when-delivered-polling.json'), credentials));
+		await n8n.importCredentials(credentials);
+		await n8n.importWorkflows([workflow]);
+		await n8n.installPackage((await building).tarball);
+	});
+
+	afterAll(async () => {
+		await sandbox?.close();
+		await smtp?.close();
+		if (work && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
+		else if (work) console.log(`[e2e] kept ${work}`);
+	});
+
+	it('the example keeps its Schedule Trigger (hourly) and an id n8n accepts', () => {
+		const example = loadExample('email-when-delivered-polling.json');
+		const schedule = example.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger');
+		expect(schedule?.parameters).toEqual({ rule: { interval: [{ field: 'hours', hoursInterval: 1 }] } });
+		expect(example.id.length).toBeLessThanOrEqual(16);
+	});
+
+	it('run 1, parcel in transit: one query, nothing new, no email', async () => {
+		const execution = await runAt(0);
+		expect(queries()).toHaveLength(1);
+		expect(execution.items(KUAIDI100_NODE)).toEqual([]);
+		expect(smtp.messages).toHaveLength(0);
+	});
+
+	it('run 2, 10 minutes later (n8n restarted): no query for the number, the skip is reported, no email', async () => {
+		const execution = await runAt(10);
+		expect(queries()).toHaveLength(1);
+		const [skipped] = execution.items(KUAIDI100_NODE);
+		expect(skipped).toMatchObject({ tracking_number: NUMBER, skipped: true, status: 'skipped' });
+		expect(Date.parse(String(skipped.next_query_at))).toBeGreaterThan(Date.parse(queries()[0].receivedAt));
+		expect(execution.nodesRun()).not.toContain('Email the Customer');
+		expect(smtp.messages).toHaveLength(0);
+	});
+
+	it('run 3, an hour later, the parcel delivered meanwhile: one query, exactly one email', async () => {
+		sandbox.advance(10);
+		const execution = await runAt(60);
+		expect(queries()).toHaveLength(2);
+		const [delivered] = execution.items(KUAIDI100_NODE);
+		expect(delivered).toMatchObject({
+			tracking_number: NUMBER,
+			shipment_status: 'delivered',
+			matched_milestone: 'delivered',
+			dedup_key: milestoneDedupKey('kuaidi100', 'yuantong', NUMBER, 'delivered'),
+		});
+		const [mail] = await smtp.waitForMessages(1, 10_000);
+		expect(mail.to).toEqual(['jane@example.com']);
+		expect(mail.header('subject')).toBe('Your order 1001 has been delivered');
+	});
+
+	it('run 4, 10 minutes after that: skipped again, no query, no second email', async () => {
+		const execution = await runAt(70);
+		expect(queries()).toHaveLength(2);
+		expect(execution.items(KUAIDI100_NODE)).toEqual([expect.objectContaining({ skipped: true })]);
+		expect(smtp.messages).toHaveLength(1);
+	});
+
+	it('run 5, an hour after the email: queried again, already delivered, no second email', async () => {
+		const execution = await runAt(125);
+		expect(queries()).toHaveLength(3);
+		expect(execution.items(KUAIDI100_NODE)).toEqual([]);
+		expect(smtp.messages).toHaveLength(1);
+	});
+
+	it("the memory is n8n's processed_data row of this workflow and node: a few hashed keys", async () => {
+		const node = workflow.nodes.find((n) => n.name === KUAIDI100_NODE)!;
+		const rows = await n8n.db.query<{ context: string; value: string }>(
+			`SELECT context, value FROM processed_data WHERE workflowId = '${workflow.id}'`,
+		);
+		expect(rows.map((row) => row.context)).toEqual([`n:${String(node.id)}`]);
+		const value = JSON.parse(rows[0].value) as { mode: string; data: string[] };
+		expect(value.mode).toBe('entries');
+		const hash = (key: string) => createHash('md5').update(key).digest('base64');
+		expect(value.data).toContain(hash(milestoneDedupKey('kuaidi100', 'yuantong', NUMBER, 'delivered')));
+		// The milestone, and the record of the last query (older query records are removed).
+		expect(value.data).toHaveLength(2);
+	});
+});
+
+/** The example with a Manual Trigger beside its Schedule Trigger, feeding the same node. */
+function withManualStart(example: WorkflowFixture): WorkflowFixture {
+	const copy = structuredClone(example);
+	const schedule = copy.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!;
+	copy.nodes.push({
+		id: '3c1e6a40-52b7-4f0e-8d1a-7d2f0b5a00ff',
+		name: 'Run Now',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 200],
+		parameters: {},
+	});
+	const connections = copy.connections as Record<string, unknown>;
+	connections['Run Now'] = structuredClone(connections[String(schedule.name)]);
+	return copy;
+}
