@@ -124,6 +124,18 @@ describe('Kuaidi100 Query: lockout guard', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
+	it('an item with bad input is its own error (Continue On Fail); the others are guarded as usual', async () => {
+		const node = kuaidi100Node(sandbox);
+		at('2026-11-29T10:05:00Z');
+		const result = await node.run({ carrierCode: '={{ $json.carrier }}', trackingNumber: YT }, [{ carrier: 'Yuan Tong!' }, { carrier: 'yuantong' }], true);
+		expect(result.items.map((item) => [item.pairedItem, Object.keys(item.json).includes('error')])).toEqual([
+			[{ item: 0 }, true],
+			[{ item: 1 }, false],
+		]);
+		expect(String(result.items[0].json.error)).toContain('Carrier Code');
+		expect(queriesOf(sandbox, YT)).toHaveLength(1);
+	});
+
 	it('a second, different request for the same number in one execution is skipped, not sent', async () => {
 		const node = kuaidi100Node(sandbox);
 		at('2026-11-29T10:05:00Z');

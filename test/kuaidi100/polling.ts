@@ -17,7 +17,7 @@ export const SF = 'SF1403829177352';
 
 export interface PollingNode {
 	id: string;
-	run(parameters: IDataObject, items?: IDataObject[]): Promise<ExecuteNodeResult>;
+	run(parameters: IDataObject, items?: IDataObject[], continueOnFail?: boolean): Promise<ExecuteNodeResult>;
 	/** Whether the node's memory in n8n's store holds `key`. */
 	remembers(key: string): boolean;
 	entries(): number;
@@ -27,7 +27,7 @@ export interface PollingNode {
 export function kuaidi100Node(sandbox: Sandbox, nodeId: string = randomUUID()): PollingNode {
 	return {
 		id: nodeId,
-		run: async (parameters, items = [{}]) =>
+		run: async (parameters, items = [{}], continueOnFail = false) =>
 			await executeNode({
 				nodeType: new Kuaidi100(),
 				nodeId,
@@ -42,6 +42,7 @@ export function kuaidi100Node(sandbox: Sandbox, nodeId: string = randomUUID()): 
 				parameters: { operation: 'query', options: { attempts: 1, timeoutMs: 5000 }, ...parameters } as never,
 				items: items.map((json) => ({ json: json as never })),
 				mode: 'trigger',
+				continueOnFail,
 			}),
 		remembers: (key) => harnessDeduplicator.has(HARNESS_WORKFLOW_ID, nodeId, key),
 		entries: () => harnessDeduplicator.entryCount(HARNESS_WORKFLOW_ID, nodeId),

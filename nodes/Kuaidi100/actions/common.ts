@@ -44,7 +44,11 @@ export const statusDetailProperty: INodeProperties = {
 		{ name: 'Basic', value: '0', description: 'Event texts and times only' },
 		{ name: 'Status Names and Regions', value: '1' },
 		{ name: 'Advanced Status Codes and Regions', value: '4', description: 'Needed for precise milestones' },
-		{ name: 'Advanced, with Estimated Arrival', value: '8' },
+		{
+			name: 'Advanced, with Estimated Arrival',
+			value: '8',
+			description: 'Also the estimated arrival (estimated_arrival in UTC, beside the raw value) and the expected total and remaining time',
+		},
 	],
 };
 
