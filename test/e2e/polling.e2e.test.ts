@@ -24,7 +24,9 @@ import { buildAndPack } from './lib/pack';
 import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 
 const NUMBER = 'YT7450353838751'; // the example's shipment; the sandbox's documented sample
+const SF_NUMBER = 'SF1403829177352'; // another sample, for the executions that meet
 const KUAIDI100_NODE = 'Newly Delivered';
+const WEBHOOK_ID = '3c1e6a40-52b7-4f0e-8d1a-7d2f0b5a10ff';
 
 describe('polling example: email when delivered, no public URL', () => {
 	let work: string;
@@ -32,11 +34,12 @@ describe('polling example: email when delivered, no public URL', () => {
 	let sandbox: Sandbox;
 	let smtp: SmtpSink;
 	let workflow: WorkflowFixture;
+	let onDemand: WorkflowFixture;
 	/** Minutes the sandbox's clock is ahead, kept equal to the n8n run's. */
 	let ahead = 0;
 
-	const queries = () =>
-		sandbox.requests.filter((r) => r.path === '/poll/query.do' && new URLSearchParams(r.rawBody).get('param')?.includes(NUMBER));
+	const queries = (number = NUMBER) =>
+		sandbox.requests.filter((r) => r.path === '/poll/query.do' && new URLSearchParams(r.rawBody).get('param')?.includes(number));
 
 	async function runAt(minutes: number): Promise<Execution> {
 		ahead = minutes;
@@ -70,12 +73,15 @@ describe('polling example: email when delivered, no public URL', () => {
 			},
 		];
 		workflow = withManualStart(useCredentials(loadExample('email-when-delivered-polling.json'), credentials));
+		onDemand = withWebhookStart(workflow);
 		await n8n.importCredentials(credentials);
-		await n8n.importWorkflows([workflow]);
+		await n8n.importWorkflows([workflow, onDemand]);
+		await n8n.activate(onDemand.id);
 		await n8n.installPackage((await building).tarball);
 	});
 
 	afterAll(async () => {
+		await n8n?.stop();
 		await sandbox?.close();
 		await smtp?.close();
 		if (work && !process.env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
@@ -149,6 +155,29 @@ describe('polling example: email when delivered, no public URL', () => {
 		// The milestone, and the record of the last query (older query records are removed).
 		expect(value.data).toHaveLength(2);
 	});
+
+	describe('n8n start (regular mode): two executions started at the same moment', () => {
+		it('query the number once; the other execution reports the skip', async () => {
+			ahead = 0;
+			await n8n.start([onDemand.id]);
+			const url = `${n8n.baseUrl}/webhook/poll-now`;
+			const replies = await Promise.all([fetch(url, { method: 'POST' }), fetch(url, { method: 'POST' })]);
+			expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+			const rows = await n8n.waitForExecutions(onDemand.id, 2, 60_000);
+			const executions = await Promise.all(rows.map(async (row) => await n8n.db.execution(row.id)));
+			for (const execution of executions) expect(execution.status, execution.errorText()).toBe('success');
+			expect(executions.map((execution) => execution.row.mode)).toEqual(['webhook', 'webhook']);
+			expect(queries(SF_NUMBER)).toHaveLength(1);
+			// The parcel is delivered by now (the sandbox advanced above): one execution
+			// queried it and outputs the delivery, the other was turned away.
+			const outputs = executions.flatMap((execution) => execution.items(KUAIDI100_NODE));
+			expect(outputs.filter((item) => item.skipped === true)).toHaveLength(1);
+			expect(outputs.filter((item) => item.matched_milestone === 'delivered')).toHaveLength(1);
+			expect(outputs).toHaveLength(2);
+			const [mail] = (await smtp.waitForMessages(2, 10_000)).filter((m) => m.to.includes('sf@example.com'));
+			expect(mail.header('subject')).toBe('Your order 2002 has been delivered');
+		});
+	});
 });
 
 /** The example with a Manual Trigger beside its Schedule Trigger, feeding the same node. */
@@ -165,5 +194,35 @@ function withManualStart(example: WorkflowFixture): WorkflowFixture {
 	});
 	const connections = copy.connections as Record<string, unknown>;
 	connections['Run Now'] = structuredClone(connections[String(schedule.name)]);
+	return copy;
+}
+
+/**
+ * The example started by a Webhook instead (so that n8n start runs two executions of
+ * it at once), watching another parcel; a workflow of its own, so a memory of its own.
+ */
+function withWebhookStart(example: WorkflowFixture): WorkflowFixture {
+	const copy = structuredClone(example);
+	copy.id = 'EmailOnDelivHook';
+	copy.name = `${example.name} (webhook start)`;
+	const schedule = copy.nodes.find((node) => node.type === 'n8n-nodes-base.scheduleTrigger')!;
+	const start = 'Poll Now';
+	copy.nodes = copy.nodes.filter((node) => node.type !== 'n8n-nodes-base.scheduleTrigger' && node.type !== 'n8n-nodes-base.manualTrigger');
+	copy.nodes.push({
+		id: '3c1e6a40-52b7-4f0e-8d1a-7d2f0b5a00fe',
+		name: start,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: WEBHOOK_ID,
+		parameters: { httpMethod: 'POST', path: 'poll-now', responseMode: 'onReceived', options: {} },
+	});
+	const code = copy.nodes.find((node) => node.name === 'Open Shipments')!;
+	(code.parameters as { jsCode: string }).jsCode =
+		"return [{ json: { carrier: 'shunfeng', tracking_number: 'SF1403829177352', phone: '8000', order_id: '2002', email: 'sf@example.com' } }];";
+	const connections = copy.connections as Record<string, unknown>;
+	connections[start] = connections[String(schedule.name)];
+	delete connections[String(schedule.name)];
+	delete connections['Run Now'];
 	return copy;
 }
