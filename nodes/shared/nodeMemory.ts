@@ -87,13 +87,20 @@ export function openNodeMemory(ctx: IExecuteFunctions, maxEntries: number, requi
 		}
 		return fallbackMemory(lockKey, maxEntries);
 	}
+	// n8n keeps the store per saved workflow; a test run of a never-saved one has no id.
+	if (!workflowId) {
+		if (required) {
+			throw new NodeOperationError(node, '"Only New" needs a saved workflow', {
+				description: "Save the workflow first: n8n keeps the node's memory per saved workflow.",
+			});
+		}
+		return fallbackMemory(lockKey, maxEntries);
+	}
 	const options = { mode: 'entries' as const, maxEntries };
 	const fail = (error: unknown): never => {
 		const reason = error instanceof Error ? error.message : String(error);
 		throw new NodeOperationError(node, `n8n's deduplication store failed: ${reason}`, {
-			description: workflowId
-				? 'The node keeps its memory ("Only New", the lockout guard) in n8n\'s database. Try again; if it persists, check the database.'
-				: 'Save the workflow first: n8n keeps the node\'s memory per saved workflow.',
+			description: 'The node keeps its memory ("Only New", the lockout guard) in n8n\'s database. Try again; if it persists, check the database.',
 		});
 	};
 	return {

@@ -40,11 +40,19 @@ describe('node memory', () => {
 		expect((await memory.recordNew(['k0', 'k1499'])).has('k0')).toBe(true); // the oldest went first
 	});
 
-	it("a failing store becomes a node error; an unsaved workflow is told to save first", async () => {
+	it('a failing store becomes a node error that says where the memory lives', async () => {
 		const failing = { checkProcessedAndRecord: async () => await Promise.reject(new Error('SQLITE_BUSY')), removeProcessed: async () => undefined };
-		await expect(openNodeMemory(context(failing), 1000, true).recordNew(['a'])).rejects.toThrow(/deduplication store failed: SQLITE_BUSY/);
-		const unsaved = openNodeMemory(context(failing, ''), 1000, true);
-		await expect(unsaved.recordNew(['a'])).rejects.toMatchObject({ description: expect.stringMatching(/Save the workflow first/) });
+		const memory = openNodeMemory(context(failing), 1000, true);
+		await expect(memory.recordNew(['a'])).rejects.toThrow(/deduplication store failed: SQLITE_BUSY/);
+		await expect(memory.recordNew(['a'])).rejects.toMatchObject({ description: expect.stringMatching(/n8n's database/) });
+	});
+
+	it('a never-saved workflow (no id): Only New asks to save it; the lockout guard alone uses this process', async () => {
+		const store = { checkProcessedAndRecord: async () => await Promise.reject(new Error('must not be called')), removeProcessed: async () => undefined };
+		expect(() => openNodeMemory(context(store, ''), 1000, true)).toThrow(/needs a saved workflow/);
+		const memory = openNodeMemory(context(store, ''), 1000, false);
+		expect(memory.durable).toBe(false);
+		expect([...(await memory.recordNew(['a']))]).toEqual(['a']);
 	});
 
 	it('passes n8n the node scope, "entries" mode and the size bound, each key once', async () => {
