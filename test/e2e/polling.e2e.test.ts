@@ -161,7 +161,9 @@ describe('polling example: email when delivered, no public URL', () => {
 			ahead = 0;
 			await n8n.start([onDemand.id]);
 			const url = `${n8n.baseUrl}/webhook/poll-now`;
-			const replies = await Promise.all([fetch(url, { method: 'POST' }), fetch(url, { method: 'POST' })]);
+			const body = JSON.stringify({ at: Date.now() + 2_000 });
+			const post = async () => await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			const replies = await Promise.all([post(), post()]);
 			expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
 			const rows = await n8n.waitForExecutions(onDemand.id, 2, 60_000);
 			const executions = await Promise.all(rows.map(async (row) => await n8n.db.execution(row.id)));
@@ -170,6 +172,9 @@ describe('polling example: email when delivered, no public URL', () => {
 			expect(queries(SF_NUMBER)).toHaveLength(1);
 			// The parcel is delivered by now (the sandbox advanced above): one execution
 			// queried it and outputs the delivery, the other was turned away.
+			// The case is only a case if the node's two runs overlapped.
+			const [a, b] = executions.map((execution) => nodeRunSpan(execution, KUAIDI100_NODE)).sort((x, y) => x.start - y.start);
+			expect(b.start, 'the second run of the node started before the first one ended').toBeLessThan(a.end);
 			const outputs = executions.flatMap((execution) => execution.items(KUAIDI100_NODE));
 			expect(outputs.filter((item) => item.skipped === true)).toHaveLength(1);
 			expect(outputs.filter((item) => item.matched_milestone === 'delivered')).toHaveLength(1);
@@ -179,6 +184,14 @@ describe('polling example: email when delivered, no public URL', () => {
 		});
 	});
 });
+
+/** When a node's (first) run started and ended, from n8n's run data (ms since the epoch). */
+function nodeRunSpan(execution: Execution, node: string): { start: number; end: number } {
+	const runs = execution.data?.resultData?.runData?.[node] as Array<{ startTime?: number; executionTime?: number }> | undefined;
+	const run = runs?.[0];
+	if (!run || typeof run.startTime !== 'number' || typeof run.executionTime !== 'number') throw new Error(`no timed run of node "${node}"`);
+	return { start: run.startTime, end: run.startTime + run.executionTime };
+}
 
 /** The example with a Manual Trigger beside its Schedule Trigger, feeding the same node. */
 function withManualStart(example: WorkflowFixture): WorkflowFixture {
@@ -218,8 +231,13 @@ function withWebhookStart(example: WorkflowFixture): WorkflowFixture {
 		parameters: { httpMethod: 'POST', path: 'poll-now', responseMode: 'onReceived', options: {} },
 	});
 	const code = copy.nodes.find((node) => node.name === 'Open Shipments')!;
-	(code.parameters as { jsCode: string }).jsCode =
-		"return [{ json: { carrier: 'shunfeng', tracking_number: 'SF1403829177352', phone: '8000', order_id: '2002', email: 'sf@example.com' } }];";
+	// n8n starts the two executions some 100 ms apart; both wait here for the instant
+	// the caller named, so that they reach the Kuaidi100 node together.
+	(code.parameters as { jsCode: string }).jsCode = [
+		'const at = Number($input.first().json.body.at);',
+		'await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));',
+		"return [{ json: { carrier: 'shunfeng', tracking_number: 'SF1403829177352', phone: '8000', order_id: '2002', email: 'sf@example.com' } }];",
+	].join('\n');
 	const connections = copy.connections as Record<string, unknown>;
 	connections[start] = connections[String(schedule.name)];
 	delete connections[String(schedule.name)];
