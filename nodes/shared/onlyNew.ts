@@ -161,8 +161,10 @@ export class OnlyNewBatch {
 	): IDataObject[] {
 		if (matched.length === 0) return [];
 		if (mode === 'raw') return [raw as IDataObject];
+		// One item per milestone, so each carries the one key it stands for; the trigger's
+		// `matched_milestones` field too, so one downstream step reads both.
 		return matched.map((milestone) => {
-			const dedup = { matched_milestone: milestone, dedup_key: milestoneKey(shipment, milestone) };
+			const dedup = { matched_milestone: milestone, matched_milestones: [milestone], dedup_key: milestoneKey(shipment, milestone) };
 			if (mode === 'events') {
 				// The newest event of that milestone, or the newest event when only the shipment as a whole has it.
 				const event = shipment.events.find((e) => e.status === milestone) ?? shipment.events[0];

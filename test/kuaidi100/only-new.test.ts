@@ -82,7 +82,7 @@ describe('Kuaidi100 Query: Only New with the delivered milestone', () => {
 		expect(json(await node.run(delivered))).toEqual([]);
 		sandbox.advance(2); // signed for at the locker (304)
 		const [item] = json(await node.run(delivered));
-		expect(item).toMatchObject({ tracking_number: YT, shipment_status: 'delivered', matched_milestone: 'delivered' });
+		expect(item).toMatchObject({ tracking_number: YT, shipment_status: 'delivered', matched_milestone: 'delivered', matched_milestones: ['delivered'] });
 		expect(item.dedup_key).toBe(milestoneDedupKey('kuaidi100', 'yuantong', YT, 'delivered'));
 		expect(json(await node.run(delivered))).toEqual([]);
 		expect(json(await node.run({ ...delivered, output: 'events' }))).toEqual([]);
