@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DOCUMENTS = ['README.md', 'CHANGELOG.md', 'docs/tracking-event.md', 'docs/providers.md'];
+const DOCUMENTS = ['README.md', 'CHANGELOG.md', 'docs/tracking-event.md', 'docs/providers.md', 'docs/trigger-guarantees.md', 'docs/polling.md'];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function anchors(markdown: string): Set<string> {
