@@ -9,6 +9,7 @@ import { checkRunConfig, type ExportConfig } from './config';
 import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, StorageError, messageOf } from './errors';
 import { manifestJson, runLayout, type RunLayout } from './layout';
 import { RateLimiter, rateLimitedTransport, realSleep, runPool, type Sleep } from './limiter';
+import { KUAIDI100_MIN_INTERVAL_MS, LockoutBook, lastQueryBound, leaseOptions, restampLegacyInflight, type LeaseOptions } from './lockout';
 import { recoverInflight, type RecoveryResult } from './recovery';
 import type { ObjectInfo, Reporter, RunSummary } from './report';
 import { loadShipmentList, type Shipment } from './shipments';
@@ -17,10 +18,7 @@ import { ExportState, StateStore, type Journal } from './state';
 import { Storage, formatLocation } from './storage';
 import { ObjectWriter } from './writer';
 
-/** Kuaidi100 may lock a number queried twice within 30 minutes. */
-export const KUAIDI100_MIN_INTERVAL_MS = 30 * 60_000;
-/** Journal entries older than this no longer matter to the 30-minute rule. */
-const JOURNAL_KEEP_MS = 2 * KUAIDI100_MIN_INTERVAL_MS;
+export { KUAIDI100_MIN_INTERVAL_MS } from './lockout';
 /** Provider codes that mean "no events yet": the shipment was queried, nothing failed. */
 const NO_RESULT_YET = new Set(['kuaidi100:500', 'keydelivery:60101']);
 const MAX_LOGGED_FAILURES = 50;
@@ -39,6 +37,8 @@ export interface RunDeps {
 	signal?: AbortSignal;
 	/** Test seams: called between the upload (data + manifest) and the commit of the state. */
 	hooks?: { beforeCommit?: () => void | Promise<void> };
+	/** The 30-minute rule's journal lease; default from --rps and --concurrency (lockout.ts). */
+	lease?: LeaseOptions;
 	/** Retry backoff; default 500 ms doubling to 8 s. */
 	retryDelays?: { baseDelayMs: number; maxDelayMs: number };
 }
@@ -150,7 +150,10 @@ class Exporter {
 			});
 		}
 
-		if (this.journal.inflight) await this.recover(list.shipments);
+		if (this.journal.inflight) {
+			restampLegacyInflight(this.journal, this.now());
+			await this.recover(list.shipments);
+		}
 
 		if (this.state.hasRun(layout.runId)) {
 			summary.status = 'already-done';
@@ -167,23 +170,25 @@ class Exporter {
 			skippedLockout: summary.shipments.skippedLockout,
 			skippedTerminal: summary.shipments.skippedTerminal,
 		});
-		const clients = this.createClients(due);
+		const book = new LockoutBook(
+			this.journal,
+			due.filter((s) => s.provider === 'kuaidi100').map((s) => s.key),
+			async (journal) => await this.store.saveJournal(journal),
+			this.now,
+			this.deps.lease ?? leaseOptions(this.config.rps, this.config.concurrency),
+		);
+		const clients = this.createClients(due, book);
 
-		// Write-ahead: before the first query, the journal says this run may query
-		// these Kuaidi100 numbers now, so a crash cannot lead to a second query
-		// within 30 minutes.
-		const previousQueries = { ...this.journal.queries };
-		const reservedAt = this.now().toISOString();
-		for (const shipment of due) if (shipment.provider === 'kuaidi100') this.journal.queries[shipment.key] = reservedAt;
-		this.journal.inflight = {
+		// Write-ahead: before the first query, the journal holds the in-flight run
+		// and the first reservations (lockout.ts says why a crash cannot lead to a
+		// second query within 30 minutes).
+		await book.open({
 			runId: layout.runId,
 			scheduledAt: layout.scheduledAt,
-			startedAt: reservedAt,
+			startedAt: this.now().toISOString(),
 			dataUrl: layout.dataUrl,
 			manifestUrl: layout.manifestUrl,
-		};
-		this.pruneJournal();
-		await this.store.saveJournal(this.journal);
+		});
 
 		const writer = new ObjectWriter({
 			client: this.deps.storage.client,
@@ -195,13 +200,13 @@ class Exporter {
 		const outcomes = new Map<string, Outcome>();
 		let stop: Error | undefined;
 		try {
-			stop = await this.queryAll(due, clients, writer, outcomes);
+			stop = await this.queryAll(due, clients, writer, outcomes, book);
 		} catch (error) {
 			stop = error as Error;
 		}
 		if (stop) {
 			await writer.abort(stop);
-			await this.settleJournal(due, outcomes, previousQueries, { clearInflight: true });
+			await book.settle({ clearInflight: true });
 			throw stop;
 		}
 
@@ -225,7 +230,7 @@ class Exporter {
 					reporter.log('warn', 'cleanup.failed', `Could not remove ${object.url}: ${messageOf(removeError)}; the next run adopts it`);
 				}
 			}
-			await this.settleJournal(due, outcomes, previousQueries, { clearInflight: removed });
+			await book.settle({ clearInflight: removed });
 			throw error instanceof ExporterError ? error : new StorageError(messageOf(error), { cause: error });
 		}
 		if (object) {
@@ -258,11 +263,11 @@ class Exporter {
 			await this.store.saveState(this.state);
 		} catch (error) {
 			// The object and manifest are in S3: the in-flight note stays, and the next run adopts them.
-			await this.settleJournal(due, outcomes, previousQueries, { clearInflight: false });
+			await book.settle({ clearInflight: false });
 			throw error;
 		}
 		summary.committed = true;
-		await this.settleJournal(due, outcomes, previousQueries, { clearInflight: true }).catch((error: unknown) => {
+		await book.settle({ clearInflight: true }).catch((error: unknown) => {
 			reporter.log('warn', 'journal.failed', `Could not update the journal: ${messageOf(error)}`);
 		});
 		reporter.log('info', 'run.committed', `State saved to ${formatLocation(this.store.stateAt)}`, { runId: layout.runId });
@@ -294,10 +299,7 @@ class Exporter {
 				continue;
 			}
 			if (shipment.provider === 'kuaidi100') {
-				const times = [entry?.lastQueriedAt, this.journal.queries[shipment.key]]
-					.map((t) => (t ? Date.parse(t) : NaN))
-					.filter((t) => Number.isFinite(t));
-				const last = times.length ? Math.max(...times) : undefined;
+				const last = lastQueryBound(this.journal, shipment.key, entry?.lastQueriedAt);
 				if (last !== undefined && now - last < KUAIDI100_MIN_INTERVAL_MS) {
 					this.summary.shipments.skippedLockout++;
 					this.reporter.log('debug', 'shipments.lockout', `${shipment.key} was queried at ${new Date(last).toISOString()}; next query allowed at ${new Date(last + KUAIDI100_MIN_INTERVAL_MS).toISOString()}`, {
@@ -311,7 +313,7 @@ class Exporter {
 		return due;
 	}
 
-	private createClients(due: readonly Shipment[]): { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient } {
+	private createClients(due: readonly Shipment[], book: LockoutBook): { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient } {
 		const { config, deps } = this;
 		const needs = new Set(due.map((s) => s.provider));
 		const base = deps.transport ?? fetchTransport;
@@ -334,7 +336,8 @@ class Exporter {
 			}
 			clients.kuaidi100 = new Kuaidi100Client(
 				{ customer, key, ...(baseUrl ? { baseUrl } : {}), timeoutMs: config.timeoutMs, retry, sleep },
-				limited(base),
+				// Every Kuaidi100 request, retries included, waits for the lease (lockout.ts).
+				limited(book.gate(base)),
 			);
 		}
 		if (needs.has('keydelivery')) {
@@ -392,6 +395,7 @@ class Exporter {
 		clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient },
 		writer: ObjectWriter,
 		outcomes: Map<string, Outcome>,
+		book: LockoutBook,
 	): Promise<Error | undefined> {
 		const { summary, reporter } = this;
 		let stop: Error | undefined;
@@ -408,8 +412,8 @@ class Exporter {
 			due,
 			this.config.concurrency,
 			async (shipment) => {
-				this.sent.add(shipment.key);
 				try {
+					await book.beforeQuery(shipment.key);
 					const shipmentResult = await this.fetch(shipment, clients);
 					if (stop) return;
 					const { rows, prefixes, duplicates } = newEventRows(shipmentResult, this.state.shipments.get(shipment.key));
@@ -417,6 +421,7 @@ class Exporter {
 					summary.events.fetched += shipmentResult.events.length;
 					summary.events.new += rows.length;
 					summary.shipments.queried++;
+					book.answered(shipment.key, shipmentResult.fetched_at);
 					outcomes.set(shipment.key, {
 						queriedAt: shipmentResult.fetched_at,
 						milestone: shipmentResult.shipment_status,
@@ -428,7 +433,7 @@ class Exporter {
 					if (error instanceof TrackingApiError && error.fatal) {
 						// Refused at the account level: the number was not looked up, so
 						// it does not count for the 30-minute rule.
-						this.sent.delete(shipment.key);
+						book.release(shipment.key);
 						stop ??= new FatalAccountError(
 							`${error.message} The run stopped; nothing was exported or committed.`,
 							error.provider,
@@ -438,8 +443,14 @@ class Exporter {
 						return;
 					}
 					if (stop) return;
+					if (book.failure !== undefined) {
+						stop ??= new StorageError(`Could not write the journal ${formatLocation(this.store.journalAt)}: ${messageOf(book.failure)}`, { cause: book.failure });
+						return;
+					}
 					if (error instanceof TrackingApiError) {
-						outcomes.set(shipment.key, { queriedAt: this.now().toISOString(), prefixes: Buffer.alloc(0) });
+						const answeredAt = this.now().toISOString();
+						book.answered(shipment.key, answeredAt);
+						outcomes.set(shipment.key, { queriedAt: answeredAt, prefixes: Buffer.alloc(0) });
 						if (NO_RESULT_YET.has(`${error.provider}:${error.code}`)) {
 							summary.shipments.queried++;
 							summary.shipments.noResultYet++;
@@ -478,42 +489,5 @@ class Exporter {
 			this.deps.storage.parse(this.layout.manifestUrl),
 			manifestJson([{ url: object.url, bytes: object.bytes, rows: object.rows }]),
 		);
-	}
-
-	/**
-	 * After the query phase: the journal keeps, for every Kuaidi100 number whose
-	 * query was sent, the time it was answered; the numbers never sent get their
-	 * earlier time back (they were not queried).
-	 */
-	private async settleJournal(
-		due: readonly Shipment[],
-		outcomes: Map<string, Outcome>,
-		previous: Record<string, string>,
-		options: { clearInflight: boolean },
-	): Promise<void> {
-		for (const shipment of due) {
-			if (shipment.provider !== 'kuaidi100') continue;
-			const outcome = outcomes.get(shipment.key);
-			if (outcome) this.journal.queries[shipment.key] = outcome.queriedAt;
-			else if (!this.sentAtLeastOnce(shipment)) {
-				if (previous[shipment.key]) this.journal.queries[shipment.key] = previous[shipment.key];
-				else delete this.journal.queries[shipment.key];
-			}
-		}
-		if (options.clearInflight) delete this.journal.inflight;
-		this.pruneJournal();
-		await this.store.saveJournal(this.journal);
-	}
-
-	private readonly sent = new Set<string>();
-	private sentAtLeastOnce(shipment: Shipment): boolean {
-		return this.sent.has(shipment.key);
-	}
-
-	private pruneJournal(): void {
-		const horizon = this.now().getTime() - JOURNAL_KEEP_MS;
-		for (const [key, time] of Object.entries(this.journal.queries)) {
-			if (!(Date.parse(time) >= horizon)) delete this.journal.queries[key];
-		}
 	}
 }

@@ -143,11 +143,13 @@ export interface InflightRun {
 	/** s3:// URL of the data object the run writes (if it has events). */
 	dataUrl: string;
 	manifestUrl: string;
+	/** No Kuaidi100 request of this run went past this time without a newer journal (see lockout.ts). */
+	leaseUntil?: string;
 }
 
 export interface Journal {
 	version: 1;
-	/** Shipment key -> last time a query was sent (Kuaidi100 only: the 30-minute rule). */
+	/** Shipment key -> the latest time its last query can have reached Kuaidi100 (an upper bound; see lockout.ts). */
 	queries: Record<string, string>;
 	inflight?: InflightRun;
 }
