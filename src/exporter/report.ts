@@ -49,6 +49,8 @@ export interface RunSummary {
 	bytes: number;
 	recovered?: { runId: string; events: number; objects: string[] };
 	committed: boolean;
+	/** Things that did not stop the run but need a look (an empty shipment list); exit 4 with --strict. */
+	warnings?: string[];
 }
 
 /** Replaces every secret (and its URL-encoded form) by "***". */
@@ -141,6 +143,7 @@ export function formatSummary(summary: RunSummary): string {
 	if (summary.recovered) {
 		lines.push(`  recovered: run ${summary.recovered.runId} (${summary.recovered.events} events) was in S3 but not committed; adopted`);
 	}
+	for (const warning of summary.warnings ?? []) lines.push(`  warning:   ${warning}`);
 	lines.push(`  duration:  ${(summary.durationMs / 1000).toFixed(1)} s, exit code ${summary.exitCode}`);
 	if (summary.error) lines.push(`  error:     ${summary.error}`);
 	return `${lines.join('\n')}\n`;

@@ -104,7 +104,8 @@ export async function runExport(config: ExportConfig, scheduledAt: Date, deps: R
 	const finishedAt = now();
 	summary.finishedAt = finishedAt.toISOString();
 	summary.durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
-	if (summary.status === 'ok' && config.strict && (summary.shipments.failed > 0 || summary.shipments.badRows > 0)) {
+	const needsALook = summary.shipments.failed > 0 || summary.shipments.badRows > 0 || (summary.warnings?.length ?? 0) > 0;
+	if (summary.status === 'ok' && config.strict && needsALook) {
 		summary.exitCode = EXIT.PARTIAL;
 	}
 	reporter.summary(summary);
@@ -148,6 +149,12 @@ class Exporter {
 				line: bad.line,
 				reason: bad.reason,
 			});
+		}
+
+		if (list.shipments.length === 0 && list.badRows.length === 0) {
+			const warning = `The shipment list ${formatLocation(listAt)} holds no shipment (empty or header only): nothing to query`;
+			(summary.warnings ??= []).push(warning);
+			reporter.log('warn', 'shipments.empty', warning, { shipments: formatLocation(listAt) });
 		}
 
 		if (this.journal.inflight) {

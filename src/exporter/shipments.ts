@@ -121,7 +121,57 @@ interface Collected {
 	badRows: BadRow[];
 }
 
+/**
+ * The line where a quoted field opens and never closes, if one does: the CSV
+ * reader would read every later row into that field, so the list as a whole is bad.
+ */
+export function unclosedQuoteLine(text: string): number | undefined {
+	let line = 1;
+	let openedAt: number | undefined;
+	let fieldStart = true;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (openedAt !== undefined) {
+			if (c === 10) line++;
+			else if (c === 34) {
+				if (text.charCodeAt(i + 1) === 34) i++;
+				else {
+					openedAt = undefined;
+					fieldStart = false;
+				}
+			}
+			continue;
+		}
+		if (c === 34 && fieldStart) openedAt = line;
+		if (c === 10) line++;
+		fieldStart = c === 10 || c === 44 || c === 13 || c === 0xfeff;
+	}
+	return openedAt;
+}
+
+/** The list's text; bytes that are not UTF-8 make the whole list unreadable. */
+export function decodeList(bytes: Buffer, origin: string): string {
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		const lossy = bytes.toString('utf8');
+		const at = lossy.indexOf('\ufffd');
+		const line = at < 0 ? 1 : lossy.slice(0, at).split('\n').length;
+		throw new ConfigError(
+			`${origin} is not UTF-8 text (line ${line} holds bytes that are not UTF-8): save it as UTF-8 ` +
+				'(e.g. iconv -f GBK -t UTF-8 list.csv > list-utf8.csv) and run again',
+		);
+	}
+}
+
 function collectCsv(text: string, origin: string): Collected {
+	const openQuote = unclosedQuoteLine(text);
+	if (openQuote !== undefined) {
+		throw new ConfigError(
+			`${origin} line ${openQuote}: a quote (") opens a field that is never closed, so every row after it would be lost; ` +
+				'close the quote (a quote inside a quoted field is written "") or remove it, and run again',
+		);
+	}
 	const badRows: BadRow[] = [];
 	let records: Array<{ record: string[]; info: { lines: number } }>;
 	try {
@@ -301,7 +351,7 @@ export function parseShipmentList(text: string, name: string): ShipmentList {
 
 export async function loadShipmentList(storage: Storage, location: Location): Promise<ShipmentList> {
 	const name = formatLocation(location);
-	const text = await storage.readText(location);
-	if (text === null) throw new ConfigError(`The shipment list ${name} does not exist`);
-	return parseShipmentList(text, name);
+	const bytes = await storage.readBytes(location);
+	if (bytes === null) throw new ConfigError(`The shipment list ${name} does not exist`);
+	return parseShipmentList(decodeList(bytes, name), name);
 }

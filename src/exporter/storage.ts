@@ -10,7 +10,7 @@ import {
 	S3Client,
 	type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { StorageError } from './errors';
+import { ConfigError, StorageError } from './errors';
 
 /** Where the S3 client connects: AWS by default, any S3-compatible store with an endpoint. */
 export interface S3Settings {
@@ -137,12 +137,21 @@ export class Storage {
 
 	/** The object's text, or null when it does not exist. */
 	async readText(location: Location): Promise<string | null> {
+		const bytes = await this.readBytes(location);
+		return bytes === null ? null : bytes.toString('utf8');
+	}
+
+	/** The object's bytes, or null when it does not exist. */
+	async readBytes(location: Location): Promise<Buffer | null> {
 		try {
-			if (location.kind === 'file') return await fs.readFile(location.path, 'utf8');
+			if (location.kind === 'file') return await fs.readFile(location.path);
 			const reply = await this.client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-			return (await reply.Body?.transformToString('utf8')) ?? '';
+			return Buffer.from((await reply.Body?.transformToByteArray()) ?? []);
 		} catch (error) {
 			if (isNotFound(error)) return null;
+			if ((error as { code?: string }).code === 'EISDIR') {
+				throw new ConfigError(`${formatLocation(location)} is a folder, not a file: give the path of the file itself`, { cause: error });
+			}
 			throw new StorageError(`Could not read ${formatLocation(location)}: ${describeStorageError(error)}`, {
 				cause: error,
 			});

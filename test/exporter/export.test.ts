@@ -334,6 +334,51 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(strict.exitCode).toBe(EXIT.PARTIAL);
 	});
 
+	it('a list bad as a whole stops the run before any query, exit 2: unclosed quote (line where it opened), bytes not UTF-8, a folder', async () => {
+		const { config, h, dir, sandbox } = await setup();
+		const rows = sampleShipments()
+			.slice(0, 9)
+			.map((s) => [s.provider, s.carrier, s.trackingNumber, s.phone ?? ''].join(','));
+		rows.splice(1, 0, 'kuaidi100,"yuantong,YT7450353838799,'); // line 3: a stray quote
+		await writeFile(path.join(dir, 'shipments.csv'), `provider,carrier,tracking_number,phone\n${rows.join('\n')}\n`);
+		const quote = await h.run(config);
+		expect(quote.status).toBe('config');
+		expect(quote.exitCode).toBe(EXIT.CONFIG);
+		expect(quote.error).toMatch(/shipments\.csv line 3: a quote \(\"\) opens a field that is never closed/);
+
+		await writeFile(
+			path.join(dir, 'shipments.csv'),
+			Buffer.concat([Buffer.from('provider,carrier,tracking_number,phone\nkuaidi100,yuantong,YT7450353838751,\nkuaidi100,yuantong,YT'), Buffer.from([0xd4, 0xb2, 0xb1]), Buffer.from('7450353838752,\n')]),
+		);
+		const encoding = await h.run(config);
+		expect(encoding.exitCode).toBe(EXIT.CONFIG);
+		expect(encoding.error).toMatch(/is not UTF-8 text \(line 3/);
+
+		const folder = await h.run({ ...config, shipments: dir });
+		expect(folder.exitCode).toBe(EXIT.CONFIG);
+		expect(folder.error).toMatch(/is a folder, not a file/);
+
+		expect(sandbox.requests).toHaveLength(0);
+		await expect(readFile(path.join(dir, 'state.journal.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+	});
+
+	it('an empty or header-only list is a warning in the summary, exit 4 with --strict', async () => {
+		const { config, h, dir, sandbox, clock } = await setup();
+		await writeFile(path.join(dir, 'shipments.csv'), 'provider,carrier,tracking_number\n');
+		const headerOnly = await h.run(config);
+		expect(headerOnly.status).toBe('ok');
+		expect(headerOnly.exitCode).toBe(EXIT.OK);
+		expect(headerOnly.warnings).toEqual([expect.stringMatching(/holds no shipment \(empty or header only\)/)]);
+		expect(h.reporter.events('shipments.empty')).toHaveLength(1);
+
+		await writeFile(path.join(dir, 'shipments.csv'), '');
+		clock.advanceMinutes(60);
+		const strict = await h.run({ ...config, strict: true });
+		expect(strict.exitCode).toBe(EXIT.PARTIAL);
+		expect(strict.warnings).toHaveLength(1);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
 	it('stops on a fatal account error with exit code 3, no object and the state untouched', async () => {
 		const { sandbox, config, h, prefix, dir, clock } = await setup();
 		const first = await h.run(config);

@@ -7,7 +7,7 @@ import { InlineEncoder, ThreadEncoder } from '../../src/exporter/encoder';
 import { manifestJson, runIdOf, runLayout } from '../../src/exporter/layout';
 import { RateLimiter, runPool } from '../../src/exporter/limiter';
 import { redactor } from '../../src/exporter/report';
-import { arrayElementLines, parseShipmentList } from '../../src/exporter/shipments';
+import { arrayElementLines, decodeList, parseShipmentList, unclosedQuoteLine } from '../../src/exporter/shipments';
 import { ExportState, journalLocation, packPrefixes } from '../../src/exporter/state';
 import { parseLocation } from '../../src/exporter/storage';
 import { TRACKING_EVENT_COLUMNS, type TrackingEvent } from '../../src/normalize/event';
@@ -83,7 +83,7 @@ describe('shipment lists', () => {
 			'\r\n' +
 			'keydelivery,usps,LY811679807CN,,,\r\n' +
 			'kuaidi100,shunfeng,SF1403829177352,8000,,\r\n' +
-			'keydelivery,"usps,LY1,,,\r\n';
+			'keydelivery,usps,LY1,,,\r\n';
 		const list = parseShipmentList(text, 'list.csv');
 		expect(list.shipments.map((s) => [s.key, s.line])).toEqual([
 			['kuaidi100:yuantong:YT7450353838751', 2],
@@ -92,8 +92,23 @@ describe('shipment lists', () => {
 		]);
 		expect(list.shipments[0]).toMatchObject({ shipFrom: 'Jinan, Shandong', shipTo: 'Tianjin' });
 		expect(list.shipments[2].phone).toBe('8000');
-		expect(list.badRows).toHaveLength(1);
-		expect(list.badRows[0].line).toBeGreaterThanOrEqual(6);
+		expect(list.badRows).toEqual([{ line: 6, reason: expect.stringMatching(/must be \d+ to \d+ characters/) }]);
+	});
+
+	it('refuses a CSV whose quote never closes, naming the line where it opened', () => {
+		const rows = Array.from({ length: 9 }, (_, i) => `kuaidi100,yuantong,YT74503538387${String(i).padStart(2, '0')},`);
+		rows.splice(1, 0, 'kuaidi100,"yuantong,YT7450353838799,');
+		const text = `provider,carrier,tracking_number,phone\n${rows.join('\n')}\n`;
+		expect(unclosedQuoteLine(text)).toBe(3);
+		expect(() => parseShipmentList(text, 'list.csv')).toThrow(/list\.csv line 3: a quote \(\"\) opens a field that is never closed/);
+		// Quotes that close, doubled quotes and a quote inside an unquoted field are no such problem.
+		expect(unclosedQuoteLine('a,"b ""x""\nc",d\ne,f"g\n')).toBeUndefined();
+	});
+
+	it('refuses bytes that are not UTF-8, naming the line', () => {
+		const gbk = Buffer.concat([Buffer.from('provider,carrier,tracking_number,ship_to\nkuaidi100,yuantong,YT7450353838751,'), Buffer.from([0xb1, 0xb1, 0xbe, 0xa9]), Buffer.from('\n')]);
+		expect(() => decodeList(gbk, 'list.csv')).toThrow(/list\.csv is not UTF-8 text \(line 2 holds bytes that are not UTF-8\)/);
+		expect(decodeList(Buffer.from('provider\n北京\n'), 'list.csv')).toBe('provider\n北京\n');
 	});
 
 	it('rejects a CSV without the required columns', () => {
