@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { EventEmitter } from 'node:events';
+import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CRON, SETTINGS, resolveConfig, type ExportConfig, type ResolvedConfig } from './config';
 import { ConfigError, EXIT, InterruptedError, exitCodeOf, messageOf } from './errors';
@@ -247,7 +248,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 			'Offline demo: starts a sandbox of the carrier services and a local S3 (s3rver) on 127.0.0.1, runs an export, prints the object key, the summary and the first rows. Needs a clone with its devDependencies.',
 		)
 		.helpOption('-h, --help', 'show help for demo')
-		.option('--dir <path>', 'folder for the local S3 data, the state and the shipment list (wiped first)', '.demo-data')
+		.option('--dir <path>', 'folder for the local S3 data, the state and the shipment list (a new folder, or one the demo made: it deletes nothing else)', '.demo-data')
 		.option('--runs <n>', 'exports to run; between two, timelines advance and the clock moves one hour', '1')
 		.option('--rows <n>', 'first rows of each object to print', '5')
 		.option('--keep', 'keep the folder from the last demo (state and objects)')
@@ -268,7 +269,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 			try {
 				setExit(
 					await runDemo({
-						dir: options.dir,
+						dir: path.resolve(io.cwd, options.dir),
 						runs,
 						rows,
 						keep: Boolean(options.keep),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { resolveConfig, type ExportConfig } from './config';
+import { prepareDemoDir } from './demo-dir';
 import { EXIT, messageOf } from './errors';
 import type { Reporter, RunSummary } from './report';
 import { runExport } from './run';
@@ -20,7 +21,7 @@ export const DEMO_BUCKET = 'tracking-demo';
 export const DEMO_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface DemoOptions {
-	/** Folder for the S3 data, the state and the shipment list; wiped first unless `keep`. */
+	/** Folder for the S3 data, the state and the shipment list; the demo's own files in it are wiped first unless `keep`. */
 	dir: string;
 	/** Exports to run; between two, the sandbox timelines advance and the clock moves one hour. */
 	runs: number;
@@ -66,7 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 		'the development dependency s3rver',
 	);
 	const dir = path.resolve(options.dir);
-	if (!options.keep) await fs.rm(dir, { recursive: true, force: true });
+	await prepareDemoDir(dir, options.keep);
 	await fs.mkdir(path.join(dir, 's3'), { recursive: true });
 
 	// One clock for the exporter and the sandbox: each further run is an hour later.

@@ -160,4 +160,26 @@ describe('the demo', () => {
 			await rm(dir, { recursive: true, force: true });
 		}
 	});
+
+	it('never deletes a folder it did not create: refuses one with other files (exit 2), wipes only its own', async () => {
+		const parent = await tempDir('exporter-demo-dir-');
+		try {
+			await writeFile(path.join(parent, 'precious.txt'), 'keep me');
+			const refused = await cli(['demo', '--dir', '.', '--runs', '1'], { cwd: parent });
+			expect(refused.code).toBe(EXIT.CONFIG);
+			expect(refused.stderr).toMatch(/holds files the demo did not write \(precious\.txt\)/);
+			expect(await readdir(parent)).toEqual(['precious.txt']);
+
+			// A folder the demo creates is its own: a second demo wipes and reuses it.
+			const own = path.join(parent, 'demo-data');
+			const quiet = { reporter: new MemoryReporter(), write: () => undefined, runs: 1, rows: 1, keep: false, gzip: false };
+			expect(await runDemo({ dir: own, ...quiet })).toBe(0);
+			await writeFile(path.join(own, 'scratch.txt'), 'the demo may delete this');
+			expect(await runDemo({ dir: own, ...quiet })).toBe(0);
+			expect(await readdir(own)).not.toContain('scratch.txt');
+			expect(await readdir(parent)).toEqual(['demo-data', 'precious.txt']);
+		} finally {
+			await rm(parent, { recursive: true, force: true });
+		}
+	});
 });
