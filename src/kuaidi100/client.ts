@@ -2,7 +2,7 @@ import { callWithRetry, DEFAULT_TIMEOUT_MS, httpError, isRecord, parseJsonBody, 
 import { explain, TrackingApiError, type ErrorExplanation } from '../core/errors';
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
 import { kuaidi100RequestSign } from '../core/signing';
-import { KUAIDI100_DETECT_ERRORS, KUAIDI100_QUERY_ERRORS, KUAIDI100_SUBSCRIBE_ERRORS } from './errors';
+import { KUAIDI100_DETECT_ERRORS, KUAIDI100_LOCKED, KUAIDI100_QUERY_ERRORS, KUAIDI100_SUBSCRIBE_ERRORS, isLockedMessage } from './errors';
 import type {
 	Kuaidi100CarrierCandidate,
 	Kuaidi100QueryParams,
@@ -115,7 +115,10 @@ export function parseQueryResponse(response: HttpResponse): Kuaidi100QueryResult
 	const body = parseJsonBody('kuaidi100', response);
 	if (!isRecord(body)) throw httpOrShapeError(response);
 	const failed = body.result === false || (body.returnCode !== undefined && String(body.returnCode) !== '200');
-	if (failed) throw providerError(KUAIDI100_QUERY_ERRORS, body);
+	if (failed) {
+		const error = providerError(KUAIDI100_QUERY_ERRORS, body);
+		throw isLockedMessage(body.message) ? providerError({ [error.code]: KUAIDI100_LOCKED }, body) : error;
+	}
 	if (response.status < 200 || response.status >= 300) throw httpError('kuaidi100', response);
 	if (!Array.isArray(body.data)) throw httpOrShapeError(response);
 	return body as unknown as Kuaidi100QueryResult;

@@ -41,6 +41,22 @@ export const KUAIDI100_QUERY_ERRORS: Record<string, ErrorExplanation> = {
 	},
 };
 
+/**
+ * Kuaidi100 answers a locked number with the same code as a wrong carrier (400);
+ * only its message tells them apart. Advice for a lock must not send people to
+ * change a carrier code that is right.
+ */
+export const KUAIDI100_LOCKED: ErrorExplanation = {
+	meaning: 'The number is locked: it was queried again within 30 minutes of an earlier query',
+	remedy: 'Do not query this number for at least 30 minutes (each early query can extend the lock); query a number at most every 30 minutes, or subscribe to push updates instead.',
+	retryable: false,
+};
+
+/** The message of a lock reply (Chinese "锁定" / "频繁", or English wording). */
+export function isLockedMessage(message: unknown): boolean {
+	return typeof message === 'string' && /锁定|频繁|\block(ed|out)?\b|too (often|frequent)/i.test(message);
+}
+
 /** Subscribe (push tracking) codes: several differ in meaning from the query codes. */
 export const KUAIDI100_SUBSCRIBE_ERRORS: Record<string, ErrorExplanation> = {
 	'500': {

@@ -6,7 +6,8 @@ import { fetchTransport, type HttpTransport } from '../../src/core/http';
 import { EXIT, InterruptedError } from '../../src/exporter/errors';
 import { runIdOf } from '../../src/exporter/layout';
 import type { RunSummary } from '../../src/exporter/report';
-import { sampleShipments, type Sandbox } from '../../src/sandbox';
+import { Kuaidi100Client } from '../../src/kuaidi100/client';
+import { SANDBOX_KUAIDI100, sampleShipments, type Sandbox } from '../../src/sandbox';
 import { expectContract } from './contract';
 import {
 	BUCKET,
@@ -377,6 +378,20 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(strict.exitCode).toBe(EXIT.PARTIAL);
 		expect(strict.warnings).toHaveLength(1);
 		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it('a number locked by a query made elsewhere gets lockout advice, not wrong-carrier advice', async () => {
+		const { config, h, sandbox } = await setup();
+		const elsewhere = new Kuaidi100Client(
+			{ ...SANDBOX_KUAIDI100, baseUrl: sandbox.kuaidi100BaseUrl, sleep: async () => {} },
+			fetchTransport,
+		);
+		await elsewhere.query({ com: 'yuantong', num: 'YT7450353838751' });
+		const summary = await h.run(config);
+		expect(summary.shipments.failed).toBe(1);
+		const [failed] = h.reporter.events('shipment.failed');
+		expect(failed.message).toMatch(/kuaidi100:yuantong:YT7450353838751 .*The number is locked.*at least 30 minutes/);
+		expect(failed.message).not.toMatch(/Check the carrier code/);
 	});
 
 	it('stops on a fatal account error with exit code 3, no object and the state untouched', async () => {

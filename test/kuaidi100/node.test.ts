@@ -254,6 +254,10 @@ describe('Kuaidi100 node: service errors', () => {
 			expect((await run(params, { credentials: creds })).error).toBeUndefined();
 			const second = await run(params, { credentials: creds });
 			expect(second.error?.message).toMatch(/Kuaidi100 error 400/);
+			// The reply says "locked": lockout advice, not the wrong-carrier advice 400 gets otherwise.
+			expect(second.error?.message).toMatch(/The number is locked/);
+			expect(second.error?.description).toMatch(/at least 30 minutes/);
+			expect(second.error?.description).not.toMatch(/Check the carrier code/);
 		} finally {
 			await locked.close();
 		}
