@@ -10,6 +10,7 @@ import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, 
 import { manifestJson, runLayout, type RunLayout } from './layout';
 import { RateLimiter, rateLimitedTransport, realSleep, runPool, type Sleep } from './limiter';
 import { KUAIDI100_MIN_INTERVAL_MS, LockoutBook, lastQueryBound, leaseOptions, restampLegacyInflight, type LeaseOptions } from './lockout';
+import { checked, preflight } from './preflight';
 import { recoverInflight, type RecoveryResult } from './recovery';
 import type { ObjectInfo, Reporter, RunSummary } from './report';
 import { loadShipmentList, type Shipment } from './shipments';
@@ -137,11 +138,13 @@ class Exporter {
 			state: formatLocation(this.store.stateAt),
 			output: this.config.output,
 		});
-		this.state = await this.store.loadState();
-		this.journal = await this.store.loadJournal();
+		const endpoint = this.config.s3.endpoint;
+		const stateAt = formatLocation(this.store.stateAt);
+		this.state = await checked('state', stateAt, endpoint, async () => await this.store.loadState());
+		this.journal = await checked('state', stateAt, endpoint, async () => await this.store.loadJournal());
 
 		const listAt = this.deps.storage.parse(this.config.shipments);
-		const list = await loadShipmentList(this.deps.storage, listAt);
+		const list = await checked('shipments', formatLocation(listAt), endpoint, async () => await loadShipmentList(this.deps.storage, listAt));
 		summary.shipments.listed = list.shipments.length;
 		summary.shipments.badRows = list.badRows.length;
 		for (const bad of list.badRows) {
@@ -156,6 +159,9 @@ class Exporter {
 			(summary.warnings ??= []).push(warning);
 			reporter.log('warn', 'shipments.empty', warning, { shipments: formatLocation(listAt) });
 		}
+
+		// Before anything is queried or reserved: can the run write its state and its output?
+		await preflight(this.deps.storage, this.store, this.journal, layout, endpoint);
 
 		if (this.journal.inflight) {
 			restampLegacyInflight(this.journal, this.now());

@@ -88,6 +88,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 	it('exports every visible event of every shipment, as the contract says, with a manifest and a committed state', async () => {
 		const { sandbox, config, h, prefix, dir } = await setup();
 		const summary = await h.run(config);
+		expect(summary.error).toBeUndefined();
 		expect(summary.status).toBe('ok');
 		expect(summary.exitCode).toBe(EXIT.OK);
 		const runId = runIdOf(new Date(START));
