@@ -83,11 +83,12 @@ export interface FaultyProxy {
 
 /**
  * An HTTP proxy in front of s3rver that answers the requests `shouldFail` picks
- * with HTTP 500 InternalError (after reading their body), and forwards the rest.
+ * with `fault` (default HTTP 500 InternalError) (after reading their body), and forwards the rest.
  */
 export async function startFaultyProxy(
 	target: string,
 	shouldFail: (method: string, url: URL) => boolean,
+	fault: { status: number; code: string } = { status: 500, code: 'InternalError' },
 ): Promise<FaultyProxy> {
 	const upstream = new URL(target);
 	const seen: string[] = [];
@@ -100,8 +101,8 @@ export async function startFaultyProxy(
 			failed.push(label);
 			req.resume();
 			req.on('end', () => {
-				res.writeHead(500, { 'Content-Type': 'application/xml' });
-				res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected fault</Message></Error>');
+				res.writeHead(fault.status, { 'Content-Type': 'application/xml' });
+				res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected fault</Message></Error>`);
 			});
 			return;
 		}
