@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CRON, SETTINGS, resolveConfig, type ExportConfig, type ResolvedConfig } from './config';
-import { ConfigError, EXIT, InterruptedError, exitCodeOf, messageOf } from './errors';
+import { ConfigError, EXIT, EXIT_CODE_HELP, InterruptedError, exitCodeOf, messageOf } from './errors';
 import { JsonReporter, TerminalReporter, redactor, type ProgressBar, type Reporter } from './report';
 import { runExport } from './run';
 import { latestSlot, startSchedule } from './schedule';
@@ -21,12 +21,7 @@ export interface CliIO {
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    the run completed (per-shipment failures and bad rows are in the summary)
-  1    the run failed (S3 or state storage, unexpected error); nothing committed, a rerun is safe
-  2    usage or configuration error (unknown option, missing credential, unreadable shipment list)
-  3    fatal account error (bad signature or key, no quota, blocked account); nothing committed
-  4    with --strict only: completed, but some shipments failed or some rows were bad
-  130  interrupted by a second SIGINT (143: SIGTERM); nothing committed`;
+${EXIT_CODE_HELP.map(([code, meaning]) => `  ${code.padEnd(4)} ${meaning}`).join('\n')}`;
 
 function environmentHelp(command: 'run' | 'schedule'): string {
 	const rows = SETTINGS.filter((s) => s.env && (s.secret || !s.flag || (s.commands ?? ['run', 'schedule']).includes(command)));

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SOURCE_TIME_ZONE, assertTimeZone } from '../normalize/time';
 import { ConfigError } from './errors';
+import { parseOutputLocation } from './location';
 
 /**
  * Settings of the exporter. Every setting comes from, in order of precedence:
@@ -321,9 +322,7 @@ export function checkRunConfig(config: ExportConfig): void {
 	if (!config.output) {
 		throw new ConfigError('No destination: give --output s3://bucket/prefix (or TRACKING_EXPORT_OUTPUT)');
 	}
-	if (!/^s3:\/\/[^/]+/i.test(config.output)) {
-		throw new ConfigError(`--output must be an s3://bucket/prefix URL, got "${config.output}"`);
-	}
+	parseOutputLocation(config.output);
 	if (!config.state) throw new ConfigError('No state location: give --state <path|s3://bucket/key>');
 	for (const [name, url] of [
 		['kuaidi100-base-url', config.kuaidi100.baseUrl],

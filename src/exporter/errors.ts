@@ -1,22 +1,33 @@
 /**
  * Errors of the exporter, each with the process exit code it maps to.
- * Exit codes are part of the command's documented interface (docs/exporter.md).
+ * Exit codes are part of the command's documented interface (EXIT_CODE_HELP, README).
  */
 export const EXIT = {
 	/** The run completed (per-shipment failures and bad rows are reported, not fatal). */
 	OK: 0,
 	/** The run failed (storage or unexpected error); nothing was committed, a rerun is safe. */
 	FAILED: 1,
-	/** Bad usage or configuration (unknown option, missing credential, unreadable shipment list). */
+	/** Bad usage or configuration (unknown option, missing credential, unreadable shipment list, preflight). */
 	CONFIG: 2,
 	/** A fatal account error (bad signature or key, no quota, blocked account); nothing was committed. */
 	FATAL_ACCOUNT: 3,
-	/** Only with --strict: the run completed, but some shipments failed or some rows were bad. */
+	/** Only with --strict: the run completed, but some shipments failed, some rows were bad or the list was empty. */
 	PARTIAL: 4,
 	/** Interrupted by a second SIGINT / SIGTERM; nothing was committed. */
 	INTERRUPTED_SIGINT: 130,
 	INTERRUPTED_SIGTERM: 143,
 } as const;
+
+/** The one table of exit codes as the command documents them (--help, README). */
+export const EXIT_CODE_HELP: ReadonlyArray<readonly [codes: string, meaning: string]> = [
+	[`${EXIT.OK}`, 'the run completed (per-shipment failures and bad rows are in the summary)'],
+	[`${EXIT.FAILED}`, 'the run failed (S3 or state storage unreachable, unexpected error); nothing committed, a rerun is safe'],
+	[`${EXIT.CONFIG}`, 'usage or configuration error (unknown option, missing credential, shipment list unreadable or bad as a whole, preflight: bucket, credentials or state location); nothing queried'],
+	[`${EXIT.FATAL_ACCOUNT}`, 'fatal account error (bad signature or key, no quota, blocked account); nothing committed'],
+	[`${EXIT.PARTIAL}`, 'with --strict only: completed, but some shipments failed, some rows were bad or the list was empty'],
+	[`${EXIT.INTERRUPTED_SIGINT}`, `interrupted by a second SIGINT (${EXIT.INTERRUPTED_SIGTERM}: SIGTERM); nothing committed`],
+];
+
 
 export class ExporterError extends Error {
 	readonly exitCode: number;

@@ -1,5 +1,4 @@
-import { ConfigError } from './errors';
-import { s3Url } from './storage';
+import { parseOutputLocation, s3Url } from './location';
 
 /**
  * Where a run's objects go. Everything derives from the scheduled time, so a
@@ -28,14 +27,8 @@ export function runIdOf(scheduledAt: Date): string {
 	return scheduledAt.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 
-export function parseOutput(output: string): { bucket: string; prefix: string } {
-	const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(output.trim());
-	if (!match) throw new ConfigError(`--output must be s3://bucket/prefix, got "${output}"`);
-	return { bucket: match[1], prefix: match[2].replace(/^\/+|\/+$/g, '') };
-}
-
 export function runLayout(output: string, scheduledAt: Date, gzip: boolean): RunLayout {
-	const { bucket, prefix } = parseOutput(output);
+	const { bucket, prefix } = parseOutputLocation(output);
 	const runId = runIdOf(scheduledAt);
 	const date = scheduledAt.toISOString().slice(0, 10);
 	const base = prefix ? `${prefix}/` : '';

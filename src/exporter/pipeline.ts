@@ -1,7 +1,8 @@
 import type { Provider } from '../core/errors';
 import { normalizeKeyDeliveryResult, normalizeKuaidi100Result, type NormalizedShipment } from '../normalize/shipment';
 import { eventRow, type CsvRow } from './csv';
-import { ExportState, idPrefix, packPrefixes, type ShipmentState } from './state';
+import { eventIdPrefix } from '../core/keys';
+import { ExportState, packPrefixes, type ShipmentState } from './state';
 
 export interface ReplyContext {
 	provider: Provider;
@@ -39,7 +40,7 @@ export function newEventRows(shipment: NormalizedShipment, exported: ShipmentSta
 	const prefixes: string[] = [];
 	let duplicates = 0;
 	for (const event of shipment.events) {
-		const prefix = idPrefix(event.event_id);
+		const prefix = eventIdPrefix(event.event_id);
 		if (seen.has(prefix)) {
 			duplicates++;
 			continue;

@@ -3,8 +3,8 @@ import { parse } from 'csv-parse';
 import { manifestJson } from './layout';
 import type { Reporter } from './report';
 import type { Shipment } from './shipments';
-import { shipmentKey } from './shipments';
-import { ExportState, idPrefix, packPrefixes, type InflightRun } from './state';
+import { eventIdPrefix, shipmentKey } from '../core/keys';
+import { ExportState, packPrefixes, type InflightRun } from './state';
 import type { Storage } from './storage';
 
 export interface RecoveryResult {
@@ -67,7 +67,7 @@ export async function recoverInflight(
 			prefixes = ExportState.prefixSet(entry);
 			seen.set(key, prefixes);
 		}
-		const prefix = idPrefix(record.event_id);
+		const prefix = eventIdPrefix(record.event_id);
 		if (!prefixes.has(prefix)) {
 			prefixes.add(prefix);
 			const list = added.get(key);

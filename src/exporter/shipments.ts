@@ -1,6 +1,7 @@
 import { KUAIDI100_PHONE_REQUIRED, TRACKING_NUMBER_LENGTH } from '../core/validation';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Provider } from '../core/errors';
+import { shipmentKey } from '../core/keys';
 import { ConfigError } from './errors';
 import { formatLocation, type Location, type Storage } from './storage';
 
@@ -28,10 +29,6 @@ export interface ShipmentList {
 	shipments: Shipment[];
 	badRows: BadRow[];
 	format: 'csv' | 'json' | 'jsonl';
-}
-
-export function shipmentKey(provider: string, carrier: string, trackingNumber: string): string {
-	return `${provider}:${carrier}:${trackingNumber}`;
 }
 
 /** Column names and the aliases accepted for them (case-insensitive). */

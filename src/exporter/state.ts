@@ -1,3 +1,4 @@
+import { EVENT_ID_PREFIX_LENGTH, eventIdPrefix } from '../core/keys';
 import { StorageError } from './errors';
 import { formatLocation, type Location, type Storage } from './storage';
 
@@ -16,17 +17,12 @@ import { formatLocation, type Location, type Storage } from './storage';
  */
 
 /**
- * Exported event ids are kept as their first 16 hex digits (64 bits), per
- * shipment: in the file as a list of hex strings, in memory packed as 8 bytes
- * each, outside the JavaScript heap (a million ids take 8 MB).
+ * Exported event ids are kept as their prefix (src/core/keys.ts: 16 hex digits,
+ * 64 bits), per shipment: in the file as a list of hex strings, in memory packed
+ * as 8 bytes each, outside the JavaScript heap (a million ids take 8 MB).
  */
-export const ID_PREFIX_LENGTH = 16;
-const ID_PREFIX_BYTES = ID_PREFIX_LENGTH / 2;
+const ID_PREFIX_BYTES = EVENT_ID_PREFIX_LENGTH / 2;
 const NONE = Buffer.alloc(0);
-
-export function idPrefix(eventId: string): string {
-	return eventId.slice(0, ID_PREFIX_LENGTH);
-}
 
 /** Hex id prefixes packed into bytes. */
 export function packPrefixes(prefixes: readonly string[]): Buffer {
@@ -128,7 +124,7 @@ export class ExportState {
 				...(typeof item.lastQueriedAt === 'string' ? { lastQueriedAt: item.lastQueriedAt } : {}),
 				...(typeof item.lastMilestone === 'string' ? { lastMilestone: item.lastMilestone } : {}),
 				...(typeof item.lastEventTime === 'string' ? { lastEventTime: item.lastEventTime } : {}),
-				exported: packPrefixes(exported.map(idPrefix)),
+				exported: packPrefixes(exported.map(eventIdPrefix)),
 			});
 		}
 		state.runs = Array.isArray(doc.runs) ? (doc.runs as RunRecord[]).filter((run) => typeof run?.runId === 'string') : [];

@@ -11,6 +11,7 @@ import {
 	type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { ConfigError, StorageError } from './errors';
+import { formatLocation, parseLocation, type Location } from './location';
 
 /** Where the S3 client connects: AWS by default, any S3-compatible store with an endpoint. */
 export interface S3Settings {
@@ -56,42 +57,7 @@ export function createS3Client(settings: S3Settings = {}): S3Client {
 	return new S3Client(config);
 }
 
-export interface S3Location {
-	kind: 's3';
-	bucket: string;
-	key: string;
-}
-export interface FileLocation {
-	kind: 'file';
-	path: string;
-}
-export type Location = S3Location | FileLocation;
-
-/** `s3://bucket/key` or a local path (relative paths against `cwd`). */
-export function parseLocation(text: string, cwd = process.cwd()): Location {
-	const value = text.trim();
-	if (/^s3:\/\//i.test(value)) {
-		const rest = value.slice(5);
-		const slash = rest.indexOf('/');
-		const bucket = slash === -1 ? rest : rest.slice(0, slash);
-		const key = slash === -1 ? '' : rest.slice(slash + 1);
-		if (!bucket) throw new StorageError(`"${value}" names no bucket: expected s3://bucket/key`);
-		return { kind: 's3', bucket, key };
-	}
-	if (/^file:\/\//i.test(value)) return { kind: 'file', path: new URL(value).pathname };
-	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-		throw new StorageError(`"${value}": only local paths and s3:// URLs are supported`);
-	}
-	return { kind: 'file', path: path.resolve(cwd, value) };
-}
-
-export function formatLocation(location: Location): string {
-	return location.kind === 's3' ? `s3://${location.bucket}/${location.key}` : location.path;
-}
-
-export function s3Url(bucket: string, key: string): string {
-	return `s3://${bucket}/${key}`;
-}
+export { formatLocation, parseLocation, s3Url, type FileLocation, type Location, type S3Location } from './location';
 
 function isNotFound(error: unknown): boolean {
 	const e = error as { name?: string; Code?: string; code?: string; $metadata?: { httpStatusCode?: number } };
