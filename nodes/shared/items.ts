@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { TrackingApiError } from '../../src/core/errors';
+import { runPool } from '../../src/core/pool';
 import { errorItemJson, toNodeError } from './errors';
 
 /** What one input item asks for. Items with the same `dedupeKey` share one request. */
@@ -17,24 +18,19 @@ export interface ItemRequest<T> {
  */
 async function mapWithConcurrency<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<Array<PromiseSettledResult<T>>> {
 	const results: Array<PromiseSettledResult<T>> = new Array(tasks.length);
-	let next = 0;
 	let fatal: TrackingApiError | undefined;
-	const worker = async () => {
-		while (next < tasks.length) {
-			const index = next++;
-			if (fatal) {
-				results[index] = { status: 'rejected', reason: fatal };
-				continue;
-			}
-			try {
-				results[index] = { status: 'fulfilled', value: await tasks[index]() };
-			} catch (reason) {
-				if (reason instanceof TrackingApiError && reason.fatal) fatal = reason;
-				results[index] = { status: 'rejected', reason };
-			}
+	await runPool(tasks, limit, async (task, index) => {
+		if (fatal) {
+			results[index] = { status: 'rejected', reason: fatal };
+			return;
 		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+		try {
+			results[index] = { status: 'fulfilled', value: await task() };
+		} catch (reason) {
+			if (reason instanceof TrackingApiError && reason.fatal) fatal = reason;
+			results[index] = { status: 'rejected', reason };
+		}
+	});
 	return results;
 }
 

@@ -1,4 +1,5 @@
 import type { HttpTransport } from '../core/http';
+import { kuaidi100 } from '../providers/kuaidi100';
 import type { InflightRun, Journal } from './state';
 
 /**
@@ -22,7 +23,7 @@ import type { InflightRun, Journal } from './state';
  * beyond the reserved chunk keep their earlier time.
  */
 
-export const KUAIDI100_MIN_INTERVAL_MS = 30 * 60_000;
+export const KUAIDI100_MIN_INTERVAL_MS = kuaidi100.minQueryIntervalMs;
 /** Journal entries older than this no longer matter to the 30-minute rule. */
 const JOURNAL_KEEP_MS = 2 * KUAIDI100_MIN_INTERVAL_MS;
 export const DEFAULT_LEASE_MS = 60_000;

@@ -1,30 +1,7 @@
-import type { Provider } from '../core/errors';
-import { normalizeKeyDeliveryResult, normalizeKuaidi100Result, type NormalizedShipment } from '../normalize/shipment';
+import type { NormalizedShipment } from '../normalize/shipment';
 import { eventRow, type CsvRow } from './csv';
 import { eventIdPrefix } from '../core/keys';
 import { ExportState, packPrefixes, type ShipmentState } from './state';
-
-export interface ReplyContext {
-	provider: Provider;
-	carrier: string;
-	trackingNumber: string;
-	fetchedAt: Date;
-	runId: string;
-	sourceTimeZone: string;
-}
-
-/** A service reply (Kuaidi100 query result or KeyDelivery realtime data) through the shared normalizer. */
-export function normalizeReply(reply: unknown, context: ReplyContext): NormalizedShipment {
-	const options = {
-		source: 'query' as const,
-		fetchedAt: context.fetchedAt,
-		exportRunId: context.runId,
-		sourceTimeZone: context.sourceTimeZone,
-		carrier: context.carrier,
-		trackingNumber: context.trackingNumber,
-	};
-	return context.provider === 'kuaidi100' ? normalizeKuaidi100Result(reply, options) : normalizeKeyDeliveryResult(reply, options);
-}
 
 export interface NewEvents {
 	rows: CsvRow[];

@@ -1,27 +1,27 @@
-import { TrackingApiError } from '../core/errors';
+import { TrackingApiError, type Provider } from '../core/errors';
 import { fetchTransport, type HttpTransport } from '../core/http';
 import type { RetryOptions } from '../core/retry';
-import { KeyDeliveryClient } from '../keydelivery/client';
-import { Kuaidi100Client } from '../kuaidi100/client';
+import { providerOf, type ServiceCredentials } from '../providers';
 import { isTerminal, type Milestone } from '../normalize/milestones';
 import type { NormalizedShipment } from '../normalize/shipment';
-import { checkRunConfig, type ExportConfig } from './config';
+import { SETTINGS, checkRunConfig, type ExportConfig } from './config';
 import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, StorageError, messageOf } from './errors';
 import { manifestJson, runLayout, type RunLayout } from './layout';
-import { RateLimiter, rateLimitedTransport, realSleep, runPool, type Sleep } from './limiter';
-import { KUAIDI100_MIN_INTERVAL_MS, LockoutBook, lastQueryBound, leaseOptions, restampLegacyInflight, type LeaseOptions } from './lockout';
+import { runPool } from '../core/pool';
+import { RateLimiter, rateLimitedTransport, realSleep, type Sleep } from './limiter';
+import { LockoutBook, lastQueryBound, leaseOptions, restampLegacyInflight, type LeaseOptions } from './lockout';
 import { checked, preflight } from './preflight';
 import { recoverInflight, type RecoveryResult } from './recovery';
 import type { ObjectInfo, Reporter, RunSummary } from './report';
 import { loadShipmentList, type Shipment } from './shipments';
-import { newEventRows, normalizeReply } from './pipeline';
+import { newEventRows } from './pipeline';
 import { ExportState, StateStore, type Journal } from './state';
 import { Storage, formatLocation } from './storage';
 import { ObjectWriter } from './writer';
 
 export { KUAIDI100_MIN_INTERVAL_MS } from './lockout';
-/** Provider codes that mean "no events yet": the shipment was queried, nothing failed. */
-const NO_RESULT_YET = new Set(['kuaidi100:500', 'keydelivery:60101']);
+/** A lookup function per service, from the provider registry. */
+type Clients = Map<Provider, (params: unknown) => Promise<unknown>>;
 const MAX_LOGGED_FAILURES = 50;
 
 export interface RunDeps {
@@ -185,7 +185,8 @@ class Exporter {
 		});
 		const book = new LockoutBook(
 			this.journal,
-			due.filter((s) => s.provider === 'kuaidi100').map((s) => s.key),
+			// Numbers with a minimum query interval (Kuaidi100's 30 minutes) are booked.
+			due.filter((s) => providerOf(s.provider).minQueryIntervalMs > 0).map((s) => s.key),
 			async (journal) => await this.store.saveJournal(journal),
 			this.now,
 			this.deps.lease ?? leaseOptions(this.config.rps, this.config.concurrency),
@@ -311,11 +312,12 @@ class Exporter {
 				this.summary.shipments.skippedTerminal++;
 				continue;
 			}
-			if (shipment.provider === 'kuaidi100') {
+			const interval = providerOf(shipment.provider).minQueryIntervalMs;
+			if (interval > 0) {
 				const last = lastQueryBound(this.journal, shipment.key, entry?.lastQueriedAt);
-				if (last !== undefined && now - last < KUAIDI100_MIN_INTERVAL_MS) {
+				if (last !== undefined && now - last < interval) {
 					this.summary.shipments.skippedLockout++;
-					this.reporter.log('debug', 'shipments.lockout', `${shipment.key} was queried at ${new Date(last).toISOString()}; next query allowed at ${new Date(last + KUAIDI100_MIN_INTERVAL_MS).toISOString()}`, {
+					this.reporter.log('debug', 'shipments.lockout', `${shipment.key} was queried at ${new Date(last).toISOString()}; next query allowed at ${new Date(last + interval).toISOString()}`, {
 						shipment: shipment.key,
 					});
 					continue;
@@ -326,9 +328,9 @@ class Exporter {
 		return due;
 	}
 
-	private createClients(due: readonly Shipment[], book: LockoutBook): { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient } {
+	/** One lookup function per service the due shipments need (provider registry). */
+	private createClients(due: readonly Shipment[], book: LockoutBook): Clients {
 		const { config, deps } = this;
-		const needs = new Set(due.map((s) => s.provider));
 		const base = deps.transport ?? fetchTransport;
 		const retry: RetryOptions = {
 			attempts: config.retries + 1,
@@ -341,71 +343,46 @@ class Exporter {
 			config.rps > 0
 				? rateLimitedTransport(transport, new RateLimiter(config.rps, () => this.now().getTime(), sleep))
 				: transport;
-		const clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient } = {};
-		if (needs.has('kuaidi100')) {
-			const { customer, key, baseUrl } = config.kuaidi100;
-			if (!customer || !key) {
-				throw new ConfigError('The list has Kuaidi100 shipments but no Kuaidi100 credentials: set KUAIDI100_CUSTOMER and KUAIDI100_KEY (or kuaidi100.customer/key in the config file)');
+		const clients: Clients = new Map();
+		for (const id of new Set(due.map((s) => s.provider))) {
+			const entry = providerOf(id);
+			const credentials = config[id] as unknown as ServiceCredentials;
+			const missing = entry.credentialFields.filter((field) => !credentials[field]);
+			if (missing.length > 0) {
+				const settings = entry.credentialFields.map((field) => SETTINGS.find((spec) => spec.path === `${id}.${field}`));
+				throw new ConfigError(
+					`The list has ${entry.label} shipments but no ${entry.label} credentials: set ${settings.map((spec) => spec?.env).join(' and ')} ` +
+						`(or ${settings.map((spec) => spec?.path).join(' and ')} in the config file)`,
+				);
 			}
-			clients.kuaidi100 = new Kuaidi100Client(
-				{ customer, key, ...(baseUrl ? { baseUrl } : {}), timeoutMs: config.timeoutMs, retry, sleep },
-				// Every Kuaidi100 request, retries included, waits for the lease (lockout.ts).
-				limited(book.gate(base)),
-			);
-		}
-		if (needs.has('keydelivery')) {
-			const { apiKey, secret, baseUrl } = config.keydelivery;
-			if (!apiKey || !secret) {
-				throw new ConfigError('The list has KeyDelivery shipments but no KeyDelivery credentials: set KEYDELIVERY_API_KEY and KEYDELIVERY_SECRET (or keydelivery.apiKey/secret in the config file)');
-			}
-			clients.keydelivery = new KeyDeliveryClient(
-				{ apiKey, secret, ...(baseUrl ? { baseUrl } : {}), timeoutMs: config.timeoutMs, retry, sleep },
-				limited(base),
-			);
+			// Every request of a service with a minimum interval, retries included, waits for the lease (lockout.ts).
+			const transport = entry.minQueryIntervalMs > 0 ? book.gate(base) : base;
+			clients.set(id, entry.lookupClient(credentials, { timeoutMs: config.timeoutMs, retry, sleep }, limited(transport)));
 		}
 		return clients;
 	}
 
-	private async fetch(
-		shipment: Shipment,
-		clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient },
-	): Promise<NormalizedShipment> {
+	private async fetch(shipment: Shipment, clients: Clients): Promise<NormalizedShipment> {
 		const { config, layout } = this;
-		let reply: unknown;
-		if (shipment.provider === 'kuaidi100') {
-			reply = await clients.kuaidi100!.query({
-				com: shipment.carrier,
-				num: shipment.trackingNumber,
-				phone: shipment.phone,
-				from: shipment.shipFrom,
-				to: shipment.shipTo,
-				resultv2: config.kuaidi100.resultv2,
-				...(config.kuaidi100.lang ? { lang: config.kuaidi100.lang } : {}),
-			});
-		} else {
-			reply = await clients.keydelivery!.realtime({
-				carrier_id: shipment.carrier,
-				tracking_number: shipment.trackingNumber,
-				phone: shipment.phone,
-				ship_from: shipment.shipFrom,
-				ship_to: shipment.shipTo,
-				area_show: 1,
-			});
-		}
-		return normalizeReply(reply, {
-			provider: shipment.provider,
+		const entry = providerOf(shipment.provider);
+		const settings = config[shipment.provider] as { resultv2?: string; lang?: string; sourceTimeZone: string };
+		const reply = await clients.get(shipment.provider)!(
+			entry.lookupParams(shipment, { resultv2: settings.resultv2, lang: settings.lang }),
+		);
+		return entry.normalize(reply, {
+			source: 'query',
+			fetchedAt: this.now(),
+			exportRunId: layout.runId,
+			sourceTimeZone: settings.sourceTimeZone,
 			carrier: shipment.carrier,
 			trackingNumber: shipment.trackingNumber,
-			fetchedAt: this.now(),
-			runId: layout.runId,
-			sourceTimeZone: shipment.provider === 'kuaidi100' ? config.kuaidi100.sourceTimeZone : config.keydelivery.sourceTimeZone,
 		});
 	}
 
 	/** Queries every due shipment; returns the error that stopped the run, if one did. */
 	private async queryAll(
 		due: readonly Shipment[],
-		clients: { kuaidi100?: Kuaidi100Client; keydelivery?: KeyDeliveryClient },
+		clients: Clients,
 		writer: ObjectWriter,
 		outcomes: Map<string, Outcome>,
 		book: LockoutBook,
@@ -443,7 +420,7 @@ class Exporter {
 					});
 					if (rows.length > 0) await writer.write(rows);
 				} catch (error) {
-					if (error instanceof TrackingApiError && error.fatal) {
+					if (error instanceof TrackingApiError && (error.fatal || providerOf(error.provider).accountLevelCodes.has(error.code))) {
 						// Refused at the account level: the number was not looked up, so
 						// it does not count for the 30-minute rule.
 						book.release(shipment.key);
@@ -464,7 +441,7 @@ class Exporter {
 						const answeredAt = this.now().toISOString();
 						book.answered(shipment.key, answeredAt);
 						outcomes.set(shipment.key, { queriedAt: answeredAt, prefixes: Buffer.alloc(0) });
-						if (NO_RESULT_YET.has(`${error.provider}:${error.code}`)) {
+						if (providerOf(error.provider).noResultYetCodes.has(error.code)) {
 							summary.shipments.queried++;
 							summary.shipments.noResultYet++;
 							reporter.log('info', 'shipment.no_result', `${shipment.key}: no tracking result yet`, { shipment: shipment.key, line: shipment.line });

@@ -1,4 +1,4 @@
-import { KUAIDI100_PHONE_REQUIRED, TRACKING_NUMBER_LENGTH } from '../core/validation';
+import { shipmentProblem, type ShipmentFields } from '../core/validation';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Provider } from '../core/errors';
 import { shipmentKey } from '../core/keys';
@@ -57,6 +57,13 @@ function field(value: unknown): string {
 	return '\u0000invalid';
 }
 
+/** Where a bad value sits, for the shared shipment rule's messages. */
+const LIST_COLUMNS: ShipmentFields = {
+	carrier: 'the carrier column',
+	trackingNumber: 'the tracking_number column',
+	phone: 'the phone column',
+};
+
 /** Validates one row; returns the shipment or the reason it is bad. */
 export function validateRow(raw: RawRow, line: number): Shipment | string {
 	const provider = field(raw.provider).toLowerCase();
@@ -72,20 +79,8 @@ export function validateRow(raw: RawRow, line: number): Shipment | string {
 	if (provider !== 'kuaidi100' && provider !== 'keydelivery') {
 		return `provider "${provider}" is not kuaidi100 or keydelivery`;
 	}
-	if (!carrier) return 'carrier is missing';
-	if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(carrier)) return `carrier "${carrier}" is not a carrier code (letters, digits, _ . -)`;
-	if (!trackingNumber) return 'tracking_number is missing';
-	if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(trackingNumber)) {
-		return `tracking_number "${trackingNumber}" may hold only letters, digits, - and _`;
-	}
-	const { min, max } = TRACKING_NUMBER_LENGTH[provider];
-	if (trackingNumber.length < min || trackingNumber.length > max) {
-		return `tracking_number "${trackingNumber}" must be ${min} to ${max} characters for ${provider}`;
-	}
-	if (phone && !/^\+?[0-9][0-9 ()-]{2,24}$/.test(phone)) return `phone "${phone}" is not a phone number`;
-	if (provider === 'kuaidi100' && KUAIDI100_PHONE_REQUIRED.has(carrier) && !phone) {
-		return `phone is required by ${carrier} (the full number or its last 4 digits)`;
-	}
+	const problem = shipmentProblem({ provider, carrier, trackingNumber, phone }, LIST_COLUMNS);
+	if (problem) return problem;
 	if (shipFrom.length > 200 || shipTo.length > 200) return 'ship_from / ship_to are longer than 200 characters';
 	return {
 		provider,

@@ -325,7 +325,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		const bad = h.reporter.events('shipments.bad_row').map((r) => [r.line, r.reason]);
 		expect(bad.map(([line]) => line)).toEqual([3, 4, 5, 6, 7, 8]);
 		expect(String(bad[0][1])).toMatch(/provider "dhl-express"/);
-		expect(String(bad[2][1])).toMatch(/phone is required/);
+		expect(String(bad[2][1])).toMatch(/"shunfeng" \(SF Express\) requires the sender's or recipient's phone number.*Fill in the phone column/);
 		expect(String(bad[3][1])).toMatch(/duplicate of line 2/);
 		expect(h.reporter.events('shipments.bad_row')[0].message).toMatch(/shipments\.csv line 3:/);
 		const object = await readCsvObject(s3.client, summary.objects[0].key);

@@ -5,7 +5,8 @@ import { resolveConfig } from '../../src/exporter/config';
 import { csvHeader, encodeRows, eventRow } from '../../src/exporter/csv';
 import { InlineEncoder, ThreadEncoder } from '../../src/exporter/encoder';
 import { manifestJson, runIdOf, runLayout } from '../../src/exporter/layout';
-import { RateLimiter, runPool } from '../../src/exporter/limiter';
+import { runPool } from '../../src/core/pool';
+import { RateLimiter } from '../../src/exporter/limiter';
 import { redactor } from '../../src/exporter/report';
 import { arrayElementLines, decodeList, parseShipmentList, unclosedQuoteLine } from '../../src/exporter/shipments';
 import { ExportState, journalLocation, packPrefixes } from '../../src/exporter/state';
@@ -92,7 +93,7 @@ describe('shipment lists', () => {
 		]);
 		expect(list.shipments[0]).toMatchObject({ shipFrom: 'Jinan, Shandong', shipTo: 'Tianjin' });
 		expect(list.shipments[2].phone).toBe('8000');
-		expect(list.badRows).toEqual([{ line: 6, reason: expect.stringMatching(/must be \d+ to \d+ characters/) }]);
+		expect(list.badRows).toEqual([{ line: 6, reason: 'The tracking number "LY1" has 3 characters; it must have 4 to 64. Check the tracking_number column.' }]);
 	});
 
 	it('refuses a CSV whose quote never closes, naming the line where it opened', () => {
@@ -129,7 +130,7 @@ describe('shipment lists', () => {
 		expect(list.shipments[1].shipTo).toBe('Berlin');
 		expect(list.badRows).toEqual([
 			{ line: 5, reason: 'item 3 is not an object' },
-			{ line: 6, reason: 'phone is required by shunfeng (the full number or its last 4 digits)' },
+			{ line: 6, reason: 'Carrier "shunfeng" (SF Express) requires the sender\'s or recipient\'s phone number, or its last 4 digits. Fill in the phone column.' },
 		]);
 	});
 

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { carrierCodeProblem, TRACKING_NUMBER_LENGTH, trackingNumberProblem } from '../../../src/core/validation';
+import { shipmentProblem, TRACKING_NUMBER_LENGTH, trackingNumberProblem } from '../../../src/core/validation';
+import { keydelivery } from '../../../src/providers/keydelivery';
 import type { KeyDeliveryTrackingParams } from '../../../src/keydelivery/types';
 import { InputError } from '../../shared/errors';
 import { eventOrderProperty } from '../../shared/options';
@@ -67,9 +68,7 @@ export function readTrackingNumber(ctx: IExecuteFunctions, itemIndex: number): s
 /** Reads and validates one item's tracking parameters; throws InputError before any request. */
 export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): KeyDeliveryTrackingParams {
 	const carrierId = String(ctx.getNodeParameter('carrierId', itemIndex, '')).trim();
-	const problem = carrierCodeProblem(carrierId, 'Carrier ID', 'usps');
-	if (problem) throw new InputError(problem);
-	const trackingNumber = readTrackingNumber(ctx, itemIndex);
+	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
 	// Expressions may give numbers (a phone or a postal code from the input JSON): read as text.
 	const options = ctx.getNodeParameter('trackingOptions', itemIndex, {}) as {
 		areaShow?: boolean;
@@ -78,15 +77,17 @@ export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): K
 		shipFrom?: unknown;
 		shipTo?: unknown;
 	};
-	return {
-		carrier_id: carrierId,
-		tracking_number: trackingNumber,
+	const shipment = {
+		carrier: carrierId,
+		trackingNumber,
 		phone: optionalText(options.phone),
-		ship_from: optionalText(options.shipFrom),
-		ship_to: optionalText(options.shipTo),
-		area_show: options.areaShow === false ? 0 : 1,
-		order: options.order,
+		shipFrom: optionalText(options.shipFrom),
+		shipTo: optionalText(options.shipTo),
 	};
+	// The one shipment rule and the registry's parameters, as in the exporter.
+	const problem = shipmentProblem({ provider: 'keydelivery', ...shipment });
+	if (problem) throw new InputError(problem);
+	return keydelivery.lookupParams(shipment, { areaShow: options.areaShow !== false, order: options.order });
 }
 
 /** A trimmed text option, or undefined when it is missing or blank. */

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { kuaidi100QueryProblem } from '../../../src/core/validation';
+import { kuaidi100 } from '../../../src/providers/kuaidi100';
 import type { Kuaidi100QueryParams } from '../../../src/kuaidi100/types';
 import { InputError } from '../../shared/errors';
 import { eventOrderProperty } from '../../shared/options';
@@ -106,16 +107,9 @@ export function readQueryParams(ctx: IExecuteFunctions, itemIndex: number): Kuai
 		order?: 'desc' | 'asc';
 		lang?: string;
 	};
-	const resultv2 = options.resultv2 ?? '4';
-	return {
-		com: carrier,
-		num: trackingNumber,
-		phone: phone || undefined,
-		from: options.from?.trim() || undefined,
-		to: options.to?.trim() || undefined,
-		resultv2: resultv2 === '0' ? undefined : resultv2,
-		show: '0',
-		order: options.order,
-		lang: options.lang,
-	};
+	// The registry builds the parameters the exporter sends too (resultv2 '0' is not sent).
+	return kuaidi100.lookupParams(
+		{ carrier, trackingNumber, phone, shipFrom: options.from?.trim(), shipTo: options.to?.trim() },
+		{ resultv2: options.resultv2, order: options.order, lang: options.lang },
+	);
 }
