@@ -50,6 +50,9 @@ describe('tracking-export --help', () => {
 		for (const word of ['--cron', '--timezone', '0 2 * * *', 'SIGTERM']) expect(schedule.stdout).toContain(word);
 		expect(schedule.stdout).not.toContain('--scheduled-time');
 
+		// One exit-code table: every code the command can return is in the help.
+		for (const code of new Set(Object.values(EXIT))) expect(run.stdout).toMatch(new RegExp(`\\n  ${code} +\\S|\\(${code}: SIGTERM\\)`));
+
 		const demo = await cli(['demo', '--help']);
 		for (const word of ['--dir', '--runs', 's3rver']) expect(demo.stdout).toContain(word);
 	});

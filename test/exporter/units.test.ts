@@ -1,7 +1,9 @@
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/exporter/config';
+import { checkRunConfig, resolveConfig } from '../../src/exporter/config';
+import { ConfigError } from '../../src/exporter/errors';
+import { parseOutputLocation } from '../../src/exporter/location';
 import { csvHeader, encodeRows, eventRow } from '../../src/exporter/csv';
 import { InlineEncoder, ThreadEncoder } from '../../src/exporter/encoder';
 import { manifestJson, runIdOf, runLayout } from '../../src/exporter/layout';
@@ -196,6 +198,16 @@ describe('layout', () => {
 			meta: { content_length: 10, record_count: 2 },
 			author: { name: 'tracking-export', version: '1' },
 		});
+	});
+
+	it('reads every S3 location with one parser: config check, output layout and storage agree', () => {
+		expect(parseOutputLocation('S3://bucket//exports/tracking/')).toEqual({ bucket: 'bucket', prefix: 'exports/tracking' });
+		expect(parseLocation('s3://bucket/state/export.json')).toEqual({ kind: 's3', bucket: 'bucket', key: 'state/export.json' });
+		for (const bad of ['s3:///prefix', 'https://bucket.s3.amazonaws.com/x', '/local/folder']) {
+			expect(() => runLayout(bad, new Date('2024-03-09T02:00:00Z'), false)).toThrow(ConfigError);
+			expect(() => checkRunConfig({ shipments: 'x.csv', state: 'state.json', output: bad, kuaidi100: {}, keydelivery: {}, s3: {} } as never)).toThrow(ConfigError);
+		}
+		expect(() => parseLocation('s3:///key')).toThrow(/names no bucket/);
 	});
 
 	it('keeps the journal next to the state', () => {
