@@ -5,7 +5,9 @@
 //   npm run bench -- --sizes 100000,1000000        # event counts of the pipeline measure
 //   npm run bench -- --skip-polling                # only the CSV pipeline measure
 //   npm run bench -- --skip-pipeline --shipments 2000 --delay 50 --concurrency 16
-//   npm run bench -- --repeat 3 --encoder inline   # best of 3; csv-stringify on the main thread
+//   npm run bench -- --repeat 3                    # best of 3
+//   BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- --skip-polling --skip-bare
+//                                                  # profile the pipeline child (no bare measures)
 //
 // 1. Pipeline: for each size, one child process generates the same records and
 //    measures (a) bare csv-stringify throughput and (b) the full pipeline from raw
@@ -37,9 +39,9 @@ const { values: args } = parseArgs({
 		concurrency: { type: 'string', default: '16' },
 		'skip-pipeline': { type: 'boolean', default: false },
 		'skip-polling': { type: 'boolean', default: false },
+		'skip-bare': { type: 'boolean', default: false },
 		json: { type: 'boolean', default: false },
 		repeat: { type: 'string', default: '2' },
-		encoder: { type: 'string', default: 'thread' },
 		child: { type: 'string' },
 		size: { type: 'string' },
 		s3: { type: 'string' },
@@ -198,7 +200,11 @@ async function childPipeline(size, endpoint) {
 	const { stringify } = require('csv-stringify');
 	const { stringify: stringifySync } = require('csv-stringify/sync');
 	const { CSV_OPTIONS, csvHeader, eventRow } = require(path.join(dist, 'exporter', 'csv'));
-	const { normalizeReply, newEventRows } = require(path.join(dist, 'exporter', 'pipeline'));
+	const { newEventRows } = require(path.join(dist, 'exporter', 'pipeline'));
+	const { PROVIDERS } = require(path.join(dist, 'providers'));
+	// The exporter's own step: the provider registry's normalizer, as run.ts calls it.
+	const normalizeReply = (reply, { provider, carrier, trackingNumber, fetchedAt, runId, sourceTimeZone }) =>
+		PROVIDERS[provider].normalize(reply, { source: 'query', fetchedAt, exportRunId: runId, sourceTimeZone, carrier, trackingNumber });
 	const { ExportState } = require(path.join(dist, 'exporter', 'state'));
 	const { ObjectWriter } = require(path.join(dist, 'exporter', 'writer'));
 	const { createS3Client } = require(path.join(dist, 'exporter', 'storage'));
@@ -242,7 +248,7 @@ async function childPipeline(size, endpoint) {
 		return Number(process.hrtime.bigint() - started) / 1e9;
 	}
 
-	// (a2) bare csv-stringify, sync API on batches of 500 rows (what the exporter's encoder does).
+	// (a2) bare csv-stringify, sync API on batches of 500 rows (the exporter's batch size).
 	let csvBytes = 0;
 	async function bareBatchRun() {
 		global.gc?.();
@@ -272,7 +278,7 @@ async function childPipeline(size, endpoint) {
 		global.gc?.();
 		const elu = performance.eventLoopUtilization();
 		const started = process.hrtime.bigint();
-		const writer = new ObjectWriter({ client, bucket: BUCKET, key: `bench/${size}-${Date.now()}.csv.gz`, gzip: true, partSize: 5 * MiB, encoder: args.encoder });
+		const writer = new ObjectWriter({ client, bucket: BUCKET, key: `bench/${size}-${Date.now()}.csv.gz`, gzip: true, partSize: 5 * MiB });
 		const state = new ExportState();
 		let written = 0;
 		for (let i = 0; i < replies; i++) {
@@ -281,8 +287,8 @@ async function childPipeline(size, endpoint) {
 			const shipment = normalizeReply(reply, { provider, carrier, trackingNumber: number, fetchedAt: new Date(), runId, sourceTimeZone: 'Asia/Shanghai' });
 			const fresh = newEventRows(shipment, state.shipments.get(key));
 			ExportState.addExported(state.entry(key), fresh.prefixes);
-			written += fresh.rows.length;
-			if (fresh.rows.length) await writer.write(fresh.rows);
+			written += fresh.count;
+			if (fresh.count) await writer.writeCsv(fresh.csv, fresh.count);
 		}
 		object = await writer.finish();
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -299,13 +305,24 @@ async function childPipeline(size, endpoint) {
 	// The pipeline goes first, so that its peak RSS is read before the bare measures
 	// (whose garbage V8 collects lazily) can raise the process's high-water mark.
 	let peakAfterPipeline = 0;
+	let memoryAfterPipeline;
+	// Highest value of each memoryUsage() field seen during the first pipeline run (where RSS goes).
+	const memoryPeaks = {};
+	const sampler = setInterval(() => {
+		for (const [k, v] of Object.entries(process.memoryUsage())) memoryPeaks[k] = Math.max(memoryPeaks[k] ?? 0, Math.round(v / MiB));
+	}, 20);
 	for (let r = 0; r < repeat; r++) {
 		const seconds = await pipelineRun();
-		if (r === 0) peakAfterPipeline = peakRssMb();
+		if (r === 0) clearInterval(sampler);
+		if (r === 0) {
+			peakAfterPipeline = peakRssMb();
+			memoryAfterPipeline = process.memoryUsage();
+		}
 		if (seconds < pipelineSeconds) {
 			pipelineSeconds = seconds;
 			bestUtilization = utilization;
 		}
+		if (args['skip-bare']) continue;
 		bareStreamSeconds = Math.min(bareStreamSeconds, await bareStreamRun());
 		bareBatchSeconds = Math.min(bareBatchSeconds, await bareBatchRun());
 	}
@@ -327,6 +344,8 @@ async function childPipeline(size, endpoint) {
 		ratio: pipeline / bare,
 		pipelineSeconds,
 		peakRssPipelineMb: peakAfterPipeline,
+		memoryAfterPipelineMb: Object.fromEntries(Object.entries(memoryAfterPipeline).map(([k, v]) => [k, Math.round(v / MiB)])),
+		memoryPeaksDuringPipelineMb: memoryPeaks,
 		peakRssMb: peakRssMb(),
 	};
 }
@@ -378,7 +397,8 @@ async function childPolling(count, delay, concurrency, endpoint, sandbox) {
 // ---------------------------------------------------------------- orchestration
 
 function startChild(childArgs, { expose = false } = {}) {
-	const child = spawn(process.execPath, [...(expose ? ['--expose-gc'] : []), self, ...childArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+	const child = spawn(process.execPath, [...flags, ...(expose ? ['--expose-gc'] : []), self, ...childArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
 	let buffered = '';
 	const firstLine = new Promise((resolve, reject) => {
 		child.stdout.on('data', (chunk) => {
@@ -413,7 +433,7 @@ async function orchestrate() {
 		if (!args['skip-pipeline']) {
 			const sizes = args.sizes.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 			for (const size of sizes) {
-				const r = await runChild(['--child', 'pipeline', '--size', String(size), '--s3', endpoint, '--repeat', args.repeat, '--encoder', args.encoder]);
+				const r = await runChild(['--child', 'pipeline', '--size', String(size), '--s3', endpoint, '--repeat', args.repeat, ...(args['skip-bare'] ? ['--skip-bare'] : [])]);
 				results.pipeline.push(r);
 				console.log(
 					`pipeline ${fmt(r.events)} events: bare csv-stringify ${fmt(r.bareBatchPerSecond)}/s (batched; ${fmt(r.bareStreamPerSecond)}/s one row per write), ` +

@@ -1,19 +1,22 @@
 import type { NormalizedShipment } from '../normalize/shipment';
-import { eventRow, type CsvRow } from './csv';
+import { eventLine } from './csv';
 import { eventIdPrefix } from '../core/keys';
 import { ExportState, packPrefixes, type ShipmentState } from './state';
 
 export interface NewEvents {
-	rows: CsvRow[];
+	/** The new events as CSV lines, ready for the writer. */
+	csv: string;
+	count: number;
 	/** Packed id prefixes of the new events, to record at commit. */
 	prefixes: Buffer;
 	duplicates: number;
 }
 
-/** The events of a shipment not exported before (by event_id), as CSV rows. */
+/** The events of a shipment not exported before (by event_id), as CSV lines. */
 export function newEventRows(shipment: NormalizedShipment, exported: ShipmentState | undefined): NewEvents {
 	const seen = ExportState.prefixSet(exported);
-	const rows: CsvRow[] = [];
+	let csv = '';
+	let count = 0;
 	const prefixes: string[] = [];
 	let duplicates = 0;
 	for (const event of shipment.events) {
@@ -24,9 +27,10 @@ export function newEventRows(shipment: NormalizedShipment, exported: ShipmentSta
 		}
 		seen.add(prefix);
 		prefixes.push(prefix);
-		rows.push(eventRow(event));
+		csv += eventLine(event);
+		count++;
 	}
 	// Packed copies: the 16-character slices would otherwise keep every full
 	// 64-character id alive until the commit.
-	return { rows, prefixes: packPrefixes(prefixes), duplicates };
+	return { csv, count, prefixes: packPrefixes(prefixes), duplicates };
 }

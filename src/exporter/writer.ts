@@ -2,8 +2,7 @@ import { Transform, pipeline, type Writable } from 'node:stream';
 import { createGzip, type ZlibOptions } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { csvHeader, type CsvRow } from './csv';
-import { createEncoder, type CsvEncoder, type EncoderKind } from './encoder';
+import { csvHeader, encodeRows, type CsvRow } from './csv';
 import { StorageError } from './errors';
 import { describeStorageError } from './storage';
 
@@ -20,8 +19,6 @@ export interface ObjectWriterOptions {
 	batchRows?: number;
 	/** How long abort() waits for the multipart upload to be aborted. Default 60 s. */
 	abortWaitMs?: number;
-	/** Where csv-stringify runs: a worker thread (default) or the calling thread. */
-	encoder?: EncoderKind;
 }
 
 /** Batches being encoded or waiting to be written before write() waits. */
@@ -56,7 +53,9 @@ class ByteCounter extends Transform {
  */
 export class ObjectWriter {
 	rows = 0;
-	private pending: CsvRow[] = [];
+	/** CSV lines not yet handed to gzip / the upload, and how many rows they hold. */
+	private pending = '';
+	private pendingRows = 0;
 	private head?: Writable;
 	private counter?: ByteCounter;
 	private uploadDone?: Promise<void>;
@@ -66,7 +65,6 @@ export class ObjectWriter {
 	private drain?: Promise<void>;
 	private ended = false;
 	private readonly batchRows: number;
-	private encoder?: CsvEncoder;
 	/** Batches are written strictly in order, each after the one before. */
 	private tail: Promise<void> = Promise.resolve();
 	private inFlight = 0;
@@ -83,13 +81,19 @@ export class ObjectWriter {
 		return this.counter?.bytes ?? 0;
 	}
 
-	/** Queues rows; encodes and writes a batch when enough are queued. Waits when S3 is behind. */
-	async write(rows: CsvRow[]): Promise<void> {
+	/** Queues rows; writes a batch when enough are queued. Waits when S3 is behind. */
+	async write(rows: readonly CsvRow[]): Promise<void> {
+		await this.writeCsv(encodeRows(rows), rows.length);
+	}
+
+	/** Queues `count` rows already encoded as CSV lines (pipeline.ts), the export's own path. */
+	async writeCsv(csv: string, count: number): Promise<void> {
 		if (this.failure) throw this.failure;
 		if (this.ended) throw new Error('ObjectWriter: write after finish');
-		for (const row of rows) this.pending.push(row);
-		this.rows += rows.length;
-		if (this.pending.length >= this.batchRows) await this.flush();
+		this.pending += csv;
+		this.pendingRows += count;
+		this.rows += count;
+		if (this.pendingRows >= this.batchRows) await this.flush();
 	}
 
 	private start(): void {
@@ -99,7 +103,7 @@ export class ObjectWriter {
 		let head: Writable = counter;
 		if (this.options.gzip) {
 			// zlib streams take the stream options too (the typings leave them out).
-			const gzip = createGzip({ level: 6, chunkSize: 64 * 1024, writableHighWaterMark: WRITE_AHEAD_BYTES } as ZlibOptions);
+			const gzip = createGzip({ level: 3, chunkSize: 64 * 1024, writableHighWaterMark: WRITE_AHEAD_BYTES } as ZlibOptions);
 			pipeline(gzip, counter, () => {
 				// Errors reach the upload through the counter it reads from.
 			});
@@ -156,20 +160,17 @@ export class ObjectWriter {
 		return this.head!.write(Buffer.from(text, 'utf8'));
 	}
 
-	/** Hands the queued rows to the encoder; their text is written after the batches before them. */
+	/** Writes the queued lines after the batches before them. */
 	private async flush(): Promise<void> {
-		if (this.pending.length === 0) return;
-		const batch = this.pending;
-		this.pending = [];
+		if (this.pendingRows === 0) return;
+		const text = this.pending;
+		this.pending = '';
+		this.pendingRows = 0;
 		if (!this.head) this.start();
 		if (this.failure) throw this.failure;
-		this.encoder ??= createEncoder(this.options.encoder ?? 'thread');
-		const encoded = this.encoder.encode(batch);
-		encoded.catch(() => {});
 		this.inFlight++;
 		const written = this.tail.then(async () => {
 			try {
-				const text = await encoded;
 				if (this.failure) throw this.failure;
 				if (!this.writeChunk(text)) {
 					this.drain ??= new Promise<void>((resolve) => {
@@ -188,19 +189,12 @@ export class ObjectWriter {
 		if (this.inFlight >= MAX_BATCHES_IN_FLIGHT) await written;
 	}
 
-	private async closeEncoder(): Promise<void> {
-		const encoder = this.encoder;
-		this.encoder = undefined;
-		await encoder?.close();
-	}
-
 	/** Writes what is queued and completes the upload; null when no row was ever written. */
 	async finish(): Promise<WrittenObject | null> {
 		if (this.failure) throw this.failure;
 		await this.flush();
 		this.ended = true;
 		await this.tail;
-		await this.closeEncoder();
 		if (this.failure) throw this.failure;
 		if (!this.head) return null;
 		this.head.end();
@@ -211,10 +205,10 @@ export class ObjectWriter {
 
 	/** Abandons the object: destroys the stream and waits for the multipart upload to be aborted. */
 	async abort(reason: Error): Promise<void> {
-		this.pending = [];
+		this.pending = '';
+		this.pendingRows = 0;
 		if (this.head) this.fail(reason);
 		else this.failure ??= reason;
-		await this.closeEncoder();
 		if (!this.head) return;
 		const wait = this.options.abortWaitMs ?? 60_000;
 		let timer: NodeJS.Timeout | undefined;

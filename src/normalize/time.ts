@@ -63,16 +63,18 @@ export function assertTimeZone(timeZone: string): void {
  */
 export function localTimeToUtcIso(local: string, timeZone: string = DEFAULT_SOURCE_TIME_ZONE): string {
 	// Every query and push repeats the whole history: the same strings come back again and again.
-	const key = `${timeZone}|${local}`;
-	const cached = conversions.get(key);
+	let zone = conversions.get(timeZone);
+	if (!zone) conversions.set(timeZone, (zone = new Map()));
+	const cached = zone.get(local);
 	if (cached !== undefined) return cached;
 	const iso = convert(local, timeZone);
-	if (conversions.size >= 50_000) conversions.clear();
-	conversions.set(key, iso);
+	if (zone.size >= 50_000) zone.clear();
+	zone.set(local, iso);
 	return iso;
 }
 
-const conversions = new Map<string, string>();
+/** Per source time zone: local time text -> UTC ISO. */
+const conversions = new Map<string, Map<string, string>>();
 
 function convert(local: string, timeZone: string): string {
 	const text = local.trim();
