@@ -30,14 +30,24 @@ export const DEFAULT_LEASE_MS = 60_000;
 
 export interface LeaseOptions {
 	leaseMs: number;
+	/**
+	 * A request is sent only while the lease has this much left: it must reach the
+	 * service before the lease ends (default a quarter of the lease; the run uses
+	 * its request timeout).
+	 */
+	marginMs?: number;
 	/** Numbers reserved per journal write (about the queries one lease can start). */
 	chunk: number;
 }
 
-export function leaseOptions(rps: number, concurrency: number, leaseMs = DEFAULT_LEASE_MS): LeaseOptions {
+export function leaseOptions(rps: number, concurrency: number, timeoutMs: number): LeaseOptions {
+	const leaseMs = Math.max(DEFAULT_LEASE_MS, 4 * timeoutMs);
 	const perLease = rps > 0 ? Math.ceil((rps * leaseMs) / 1000) : concurrency * 16;
-	return { leaseMs, chunk: Math.max(concurrency, perLease + concurrency) };
+	return { leaseMs, marginMs: timeoutMs, chunk: Math.max(concurrency, perLease + concurrency) };
 }
+
+/** Renewals in a row that may leave the lease still too short before the run gives up. */
+const MAX_SLOW_RENEWALS = 3;
 
 /** The latest of the committed query time and the journal's bound, in ms. */
 export function lastQueryBound(journal: Journal, key: string, committed: string | undefined): number | undefined {
@@ -119,7 +129,15 @@ export class LockoutBook {
 
 	/** Before every Kuaidi100 request (retries too): the lease must cover it. */
 	async beforeRequest(): Promise<void> {
-		while (this.now().getTime() >= this.leaseEnd - this.options.leaseMs / 4) await this.renew();
+		const margin = this.options.marginMs ?? this.options.leaseMs / 4;
+		for (let renewals = 0; this.now().getTime() >= this.leaseEnd - margin; renewals++) {
+			if (renewals === MAX_SLOW_RENEWALS) {
+				// Journal writes slower than the lease: no request could be covered.
+				this.failure ??= new Error(`journal writes take longer than the ${this.options.leaseMs / 1000} s lease`);
+				throw this.failure;
+			}
+			await this.renew();
+		}
 	}
 
 	/** The service answered (or refused the number itself): the query happened at or before `at`. */

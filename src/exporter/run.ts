@@ -189,7 +189,7 @@ class Exporter {
 			due.filter((s) => providerOf(s.provider).minQueryIntervalMs > 0).map((s) => s.key),
 			async (journal) => await this.store.saveJournal(journal),
 			this.now,
-			this.deps.lease ?? leaseOptions(this.config.rps, this.config.concurrency),
+			this.deps.lease ?? leaseOptions(this.config.rps, this.config.concurrency, this.config.timeoutMs),
 		);
 		const clients = this.createClients(due, book);
 
