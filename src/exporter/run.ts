@@ -1,13 +1,13 @@
 import { TrackingApiError, type Provider } from '../core/errors';
 import { fetchTransport, type HttpTransport } from '../core/http';
+import { runPool } from '../core/pool';
 import type { RetryOptions } from '../core/retry';
-import { providerOf, type ServiceCredentials } from '../providers';
 import { isTerminal, type Milestone } from '../normalize/milestones';
 import type { NormalizedShipment } from '../normalize/shipment';
+import { providerOf, type ServiceCredentials } from '../providers';
 import { SETTINGS, checkRunConfig, type ExportConfig } from './config';
 import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, StorageError, messageOf } from './errors';
 import { manifestJson, runLayout, type RunLayout } from './layout';
-import { runPool } from '../core/pool';
 import { RateLimiter, rateLimitedTransport, realSleep, type Sleep } from './limiter';
 import { LockoutBook, lastQueryBound, leaseOptions, restampLegacyInflight, type LeaseOptions } from './lockout';
 import { checked, preflight } from './preflight';
@@ -38,7 +38,7 @@ export interface RunDeps {
 	signal?: AbortSignal;
 	/** Test seams: called between the upload (data + manifest) and the commit of the state. */
 	hooks?: { beforeCommit?: () => void | Promise<void> };
-	/** The 30-minute rule's journal lease; default from --rps and --concurrency (lockout.ts). */
+	/** The 30-minute rule's journal lease; default from --rps, --concurrency and the request timeout (lockout.ts). */
 	lease?: LeaseOptions;
 	/** Retry backoff; default 500 ms doubling to 8 s. */
 	retryDelays?: { baseDelayMs: number; maxDelayMs: number };
