@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { queryWindowKey, shipmentKey } from '../../src/core/keys';
+import { kuaidi100 } from '../../src/providers/kuaidi100';
 import type { KeyMemory } from './nodeMemory';
 
 /**
@@ -10,7 +11,7 @@ import type { KeyMemory } from './nodeMemory';
  * are always at least 30 minutes apart, and at most 60 minutes: an hourly schedule
  * always gets through.
  */
-export const LOCKOUT_WINDOW_MS = 30 * 60_000;
+export const LOCKOUT_WINDOW_MS = kuaidi100.minQueryIntervalMs;
 
 export const lockoutGuardProperty: INodeProperties = {
 	displayName: 'Lockout Guard',

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { carrierCodeProblem, httpUrlProblem, trackingNumberProblem } from '../../../src/core/validation';
 import type { Kuaidi100SubscribeParams, Kuaidi100SubscribeResult } from '../../../src/kuaidi100/types';
+import { resultv2Param } from '../../../src/providers/kuaidi100';
 import { InputError } from '../../shared/errors';
 import { runItems } from '../../shared/items';
 import { readRequestOptions } from '../../shared/options';
@@ -116,7 +117,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				number,
 				callbackUrl,
 				salt,
-				resultv2: extra.resultv2 === '0' ? undefined : (extra.resultv2 ?? '4'),
+				resultv2: resultv2Param(extra.resultv2 ?? '4'),
 				autoCom: extra.autoCom,
 				interCom: extra.interCom,
 				departureCom: extra.departureCom,
