@@ -61,37 +61,7 @@ if (probe.length !== TRACKING_EVENT_COLUMNS.length || probe.some((value, i) => v
 	throw new Error('eventRow() is out of step with TRACKING_EVENT_COLUMNS');
 }
 
-/** Fields that need quotes under CSV_OPTIONS: a comma, a double quote, LF or CR. */
-const NEEDS_QUOTES = /[",\n\r]/;
-const QUOTES = /"/g;
-
-/** One field exactly as csv-stringify writes it with CSV_OPTIONS (the tests compare the two). */
-function encodeField(value: unknown): string {
-	if (typeof value === 'string') return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTES, '""')}"` : value;
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'number') return `${value}`;
-	if (typeof value === 'boolean') return value ? '1' : '';
-	return encodeField(typeof value === 'object' ? JSON.stringify(value) : String(value));
-}
-
-/**
- * A batch of rows as CSV text (no header): the same bytes as csv-stringify with
- * CSV_OPTIONS, without its per-field option handling and stream machinery, which
- * took most of an export's CPU time (see bench/export.bench.mjs).
- */
+/** Rows as CSV text (no header), by csv-stringify with the contract's options. */
 export function encodeRows(rows: readonly CsvRow[]): string {
-	let out = '';
-	for (const row of rows) {
-		let line = '';
-		for (let i = 0; i < row.length; i++) line += i === 0 ? encodeField(row[i]) : `,${encodeField(row[i])}`;
-		out += `${line}\n`;
-	}
-	return out;
-}
-
-/** One event as a CSV line (LF-terminated): encodeRows([eventRow(event)]) without the row array. */
-export function eventLine(event: TrackingEvent): string {
-	let line = encodeField(event.event_id);
-	for (let i = 1; i < TRACKING_EVENT_COLUMNS.length; i++) line += `,${encodeField(event[TRACKING_EVENT_COLUMNS[i]])}`;
-	return `${line}\n`;
+	return rows.length === 0 ? '' : stringify(rows as CsvRow[], CSV_OPTIONS);
 }

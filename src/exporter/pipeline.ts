@@ -1,22 +1,20 @@
 import type { NormalizedShipment } from '../normalize/shipment';
-import { eventLine } from './csv';
+import { eventRow, type CsvRow } from './csv';
 import { eventIdPrefix } from '../core/keys';
 import { ExportState, packPrefixes, type ShipmentState } from './state';
 
 export interface NewEvents {
-	/** The new events as CSV lines, ready for the writer. */
-	csv: string;
-	count: number;
+	/** The new events as CSV rows in contract column order, for the writer. */
+	rows: CsvRow[];
 	/** Packed id prefixes of the new events, to record at commit. */
 	prefixes: Buffer;
 	duplicates: number;
 }
 
-/** The events of a shipment not exported before (by event_id), as CSV lines. */
+/** The events of a shipment not exported before (by event_id), as CSV rows. */
 export function newEventRows(shipment: NormalizedShipment, exported: ShipmentState | undefined): NewEvents {
 	const seen = ExportState.prefixSet(exported);
-	let csv = '';
-	let count = 0;
+	const rows: CsvRow[] = [];
 	const prefixes: string[] = [];
 	let duplicates = 0;
 	for (const event of shipment.events) {
@@ -27,10 +25,9 @@ export function newEventRows(shipment: NormalizedShipment, exported: ShipmentSta
 		}
 		seen.add(prefix);
 		prefixes.push(prefix);
-		csv += eventLine(event);
-		count++;
+		rows.push(eventRow(event));
 	}
 	// Packed copies: the 16-character slices would otherwise keep every full
 	// 64-character id alive until the commit.
-	return { csv, count, prefixes: packPrefixes(prefixes), duplicates };
+	return { rows, prefixes: packPrefixes(prefixes), duplicates };
 }
