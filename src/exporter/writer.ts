@@ -1,7 +1,7 @@
-import { pipeline, type Writable } from 'node:stream';
+import { Transform, pipeline, type Writable } from 'node:stream';
 import { createGzip, type ZlibOptions } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PartUpload } from './multipart';
+import { Upload } from '@aws-sdk/lib-storage';
 import { csvHeader, encodeRows, type CsvRow } from './csv';
 import { StorageError } from './errors';
 import { describeStorageError } from './storage';
@@ -13,6 +13,8 @@ export interface ObjectWriterOptions {
 	gzip: boolean;
 	/** Multipart part size in bytes (S3 minimum 5 MiB). */
 	partSize: number;
+	/** Parts uploaded at once. Default 1: memory stays at about two parts; gzip, not the upload, is the slower step. */
+	queueSize?: number;
 	/** Rows encoded per csv-stringify call and written as one chunk. Default 500. */
 	batchRows?: number;
 	/** How long abort() waits for the multipart upload to be aborted. Default 60 s. */
@@ -34,9 +36,17 @@ const WRITE_AHEAD_BYTES = 1024 * 1024;
 const SPARE_BYTES = 256 * 1024;
 const MAX_SPARES = 8;
 
+/** Counts the bytes that go to S3. */
+class ByteCounter extends Transform {
+	bytes = 0;
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
+		this.bytes += chunk.length;
+		callback(null, chunk);
+	}
+}
 
 /**
- * Rows -> CSV lines (in batches) -> optional gzip -> S3 upload in parts (multipart.ts).
+ * Rows -> csv-stringify (in batches) -> optional gzip -> S3 multipart upload.
  *
  * The upload starts with the first batch, so a run without events leaves no
  * object at all. On failure the stream is destroyed, never ended: ending it
@@ -49,7 +59,7 @@ export class ObjectWriter {
 	private pending: CsvRow[] = [];
 	private pendingRows = 0;
 	private head?: Writable;
-	private counter?: PartUpload;
+	private counter?: ByteCounter;
 	private uploadDone?: Promise<void>;
 	private failure?: Error;
 	private failed?: Promise<never>;
@@ -92,22 +102,13 @@ export class ObjectWriter {
 	private start(): void {
 		// Room for about a megabyte ahead of the compressor, so that encoding the
 		// next batches (main thread) overlaps with gzip (thread pool) and the upload.
-		const counter = new PartUpload(
-			{
-				client: this.options.client,
-				bucket: this.options.bucket,
-				key: this.options.key,
-				contentType: this.options.gzip ? 'application/gzip' : 'text/csv; charset=utf-8',
-				partSize: this.options.partSize,
-			},
-			{ highWaterMark: WRITE_AHEAD_BYTES },
-		);
+		const counter = new ByteCounter({ writableHighWaterMark: WRITE_AHEAD_BYTES });
 		let head: Writable = counter;
 		if (this.options.gzip) {
 			// zlib streams take the stream options too (the typings leave them out).
 			const gzip = createGzip({ level: 3, chunkSize: 64 * 1024, writableHighWaterMark: WRITE_AHEAD_BYTES } as ZlibOptions);
 			pipeline(gzip, counter, () => {
-				// Errors reach the upload through the stream it writes to.
+				// Errors reach the upload through the counter it reads from.
 			});
 			head = gzip;
 		}
@@ -119,15 +120,19 @@ export class ObjectWriter {
 			this.rejectFailed = reject;
 		});
 		this.failed.catch(() => {});
-		// Settles when the object is complete ('finish'), or when the upload is torn down
-		// ('close' without 'finish': destroyed, its multipart upload aborted).
-		const done = new Promise<void>((resolve, reject) => {
-			let error: unknown;
-			counter.on('error', (e) => (error = e));
-			counter.on('finish', () => resolve());
-			counter.on('close', () => reject(error ?? new Error('the upload was stopped')));
+		const upload = new Upload({
+			client: this.options.client,
+			params: {
+				Bucket: this.options.bucket,
+				Key: this.options.key,
+				Body: counter,
+				ContentType: this.options.gzip ? 'application/gzip' : 'text/csv; charset=utf-8',
+			},
+			partSize: this.options.partSize,
+			queueSize: this.options.queueSize ?? 1,
+			leavePartsOnError: false,
 		});
-		this.uploadDone = done.then(
+		this.uploadDone = upload.done().then(
 			() => undefined,
 			(error: unknown) => {
 				const wrapped =

@@ -2,7 +2,6 @@ import { access, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/exporter/errors';
-import { PartUpload } from '../../src/exporter/multipart';
 import { ObjectWriter } from '../../src/exporter/writer';
 import { createS3Client } from '../../src/exporter/storage';
 import { TRACKING_EVENT_COLUMNS } from '../../src/normalize/event';
@@ -12,7 +11,6 @@ import {
 	Clock,
 	S3_CREDENTIALS,
 	expectedEventIds,
-	getBytes,
 	harness,
 	listKeys,
 	readCsvObject,
@@ -141,22 +139,6 @@ describe('upload failures leave no object behind', () => {
 		} finally {
 			client.destroy();
 			await proxy.close();
-		}
-	});
-
-	it('parts of exactly the part size, and one byte over, come back byte for byte', async () => {
-		for (const size of [5 * MiB, 10 * MiB + 1, 100]) {
-			const key = `parts-${size}-${Date.now()}/data.bin`;
-			const upload = new PartUpload({ client: s3.client, bucket: BUCKET, key, contentType: 'application/octet-stream', partSize: 5 * MiB }, { highWaterMark: MiB });
-			const bytes = Buffer.alloc(size);
-			for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 12)) & 0xff;
-			// Uneven chunks, so that part boundaries fall inside them.
-			for (let offset = 0; offset < size; offset += 777_777) {
-				if (!upload.write(bytes.subarray(offset, offset + 777_777))) await new Promise((resolve) => upload.once('drain', resolve));
-			}
-			await new Promise<void>((resolve, reject) => upload.end((error?: Error | null) => (error ? reject(error) : resolve())));
-			expect(upload.bytes).toBe(size);
-			expect((await getBytes(s3.client, key)).equals(bytes)).toBe(true);
 		}
 	});
 
