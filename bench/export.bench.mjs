@@ -287,8 +287,8 @@ async function childPipeline(size, endpoint) {
 			const shipment = normalizeReply(reply, { provider, carrier, trackingNumber: number, fetchedAt: new Date(), runId, sourceTimeZone: 'Asia/Shanghai' });
 			const fresh = newEventRows(shipment, state.shipments.get(key));
 			ExportState.addExported(state.entry(key), fresh.prefixes);
-			written += fresh.rows.length;
-			if (fresh.rows.length) await writer.write(fresh.rows);
+			written += fresh.count;
+			if (fresh.count) await writer.writeCsv(fresh.csv, fresh.count);
 		}
 		object = await writer.finish();
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,17 +1,18 @@
 import type { NormalizedShipment } from '../normalize/shipment';
-import { eventRow, type CsvRow } from './csv';
+import { encodeRows, eventRow, type CsvRow } from './csv';
 import { eventIdPrefix } from '../core/keys';
 import { ExportState, packPrefixes, type ShipmentState } from './state';
 
 export interface NewEvents {
-	/** The new events as CSV rows in contract column order, for the writer. */
-	rows: CsvRow[];
+	/** The new events as CSV lines (csv-stringify), ready for the writer. */
+	csv: string;
+	count: number;
 	/** Packed id prefixes of the new events, to record at commit. */
 	prefixes: Buffer;
 	duplicates: number;
 }
 
-/** The events of a shipment not exported before (by event_id), as CSV rows. */
+/** The events of a shipment not exported before (by event_id), as CSV lines. */
 export function newEventRows(shipment: NormalizedShipment, exported: ShipmentState | undefined): NewEvents {
 	const seen = ExportState.prefixSet(exported);
 	const rows: CsvRow[] = [];
@@ -29,5 +30,5 @@ export function newEventRows(shipment: NormalizedShipment, exported: ShipmentSta
 	}
 	// Packed copies: the 16-character slices would otherwise keep every full
 	// 64-character id alive until the commit.
-	return { rows, prefixes: packPrefixes(prefixes), duplicates };
+	return { csv: encodeRows(rows), count: rows.length, prefixes: packPrefixes(prefixes), duplicates };
 }

@@ -406,10 +406,10 @@ class Exporter {
 					await book.beforeQuery(shipment.key);
 					const shipmentResult = await this.fetch(shipment, clients);
 					if (stop) return;
-					const { rows, prefixes, duplicates } = newEventRows(shipmentResult, this.state.shipments.get(shipment.key));
+					const { csv, count, prefixes, duplicates } = newEventRows(shipmentResult, this.state.shipments.get(shipment.key));
 					summary.events.duplicate += duplicates;
 					summary.events.fetched += shipmentResult.events.length;
-					summary.events.new += rows.length;
+					summary.events.new += count;
 					summary.shipments.queried++;
 					book.answered(shipment.key, shipmentResult.fetched_at);
 					outcomes.set(shipment.key, {
@@ -418,7 +418,7 @@ class Exporter {
 						...(shipmentResult.last_event_time ? { lastEventTime: shipmentResult.last_event_time } : {}),
 						prefixes,
 					});
-					if (rows.length > 0) await writer.write(rows);
+					if (count > 0) await writer.writeCsv(csv, count);
 				} catch (error) {
 					if (error instanceof TrackingApiError && (error.fatal || providerOf(error.provider).accountLevelCodes.has(error.code))) {
 						// Refused at the account level: the number was not looked up, so

@@ -56,7 +56,7 @@ class ByteCounter extends Transform {
 export class ObjectWriter {
 	rows = 0;
 	/** CSV lines not yet handed to gzip / the upload, and how many rows they hold. */
-	private pending: CsvRow[] = [];
+	private pending = '';
 	private pendingRows = 0;
 	private head?: Writable;
 	private counter?: ByteCounter;
@@ -85,17 +85,22 @@ export class ObjectWriter {
 		return this.counter?.bytes ?? 0;
 	}
 
-	/**
-	 * Queues rows; encodes and writes a batch (one csv-stringify call per batch, which
-	 * keeps its per-call set-up off the per-shipment path) when enough are queued.
-	 * Waits when S3 is behind.
-	 */
+	/** Queues rows; writes a batch when enough are queued. Waits when S3 is behind. */
 	async write(rows: readonly CsvRow[]): Promise<void> {
+		await this.writeCsv(encodeRows(rows), rows.length);
+	}
+
+	/**
+	 * Queues `count` rows already encoded by csv-stringify (pipeline.ts encodes each
+	 * shipment's new events at once: short-lived strings, which the GC handles far
+	 * better than row arrays held for a batch).
+	 */
+	async writeCsv(csv: string, count: number): Promise<void> {
 		if (this.failure) throw this.failure;
 		if (this.ended) throw new Error('ObjectWriter: write after finish');
-		for (const row of rows) this.pending.push(row);
-		this.pendingRows += rows.length;
-		this.rows += rows.length;
+		this.pending += csv;
+		this.pendingRows += count;
+		this.rows += count;
 		if (this.pendingRows >= this.batchRows) await this.flush();
 	}
 
@@ -176,8 +181,8 @@ export class ObjectWriter {
 	/** Writes the queued lines after the batches before them. */
 	private async flush(): Promise<void> {
 		if (this.pendingRows === 0) return;
-		const text = encodeRows(this.pending);
-		this.pending = [];
+		const text = this.pending;
+		this.pending = '';
 		this.pendingRows = 0;
 		if (!this.head) this.start();
 		if (this.failure) throw this.failure;
@@ -218,7 +223,7 @@ export class ObjectWriter {
 
 	/** Abandons the object: destroys the stream and waits for the multipart upload to be aborted. */
 	async abort(reason: Error): Promise<void> {
-		this.pending = [];
+		this.pending = '';
 		this.pendingRows = 0;
 		if (this.head) this.fail(reason);
 		else this.failure ??= reason;
