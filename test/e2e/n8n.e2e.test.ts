@@ -27,7 +27,7 @@ import { ensureN8n } from './lib/install';
 import { N8n, type CredentialFixture, type WorkflowFixture } from './lib/n8n';
 import { buildAndPack, packProblems, type PackResult } from './lib/pack';
 import { tail } from './lib/processes';
-import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+import { smtpCredential, startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 
 const KUAIDI100_ACK = '{"result":true,"returnCode":"200","message":"成功"}';
 const KEYDELIVERY_ACK = '{"code":200,"message":"success"}';
@@ -99,12 +99,7 @@ describe('n8n-nodes-kuaidi100 in a real n8n', () => {
 				type: 'keyDeliveryApi',
 				data: { apiKey: SANDBOX_KEYDELIVERY.apiKey, secret: SANDBOX_KEYDELIVERY.secret, baseUrl: sandbox.keyDeliveryBaseUrl },
 			},
-			{
-				id: 'e2eSmtpSink00001',
-				name: 'e2e SMTP sink',
-				type: 'smtp',
-				data: { user: '', password: '', host: smtp.host, port: smtp.port, secure: false, disableStartTls: true },
-			},
+			smtpCredential(smtp, 'e2eSmtpSink00001'),
 		];
 		const wrongKey: CredentialFixture = {
 			id: 'e2eKuaidi100Bad1',

@@ -21,7 +21,7 @@ import { loadExample, useCredentials } from './lib/fixtures';
 import { ensureN8n } from './lib/install';
 import { N8n, type CredentialFixture, type WorkflowFixture } from './lib/n8n';
 import { buildAndPack } from './lib/pack';
-import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+import { smtpCredential, startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 
 const NUMBER = 'YT7450353838751'; // the example's shipment; the sandbox's documented sample
 const SF_NUMBER = 'SF1403829177352'; // another sample, for the executions that meet
@@ -65,12 +65,7 @@ describe('polling example: email when delivered, no public URL', () => {
 				type: 'kuaidi100Api',
 				data: { customer: SANDBOX_KUAIDI100.customer, key: SANDBOX_KUAIDI100.key, baseUrl: sandbox.kuaidi100BaseUrl },
 			},
-			{
-				id: 'e2ePollSmtpSink1',
-				name: 'e2e SMTP sink',
-				type: 'smtp',
-				data: { user: '', password: '', host: smtp.host, port: smtp.port, secure: false, disableStartTls: true },
-			},
+			smtpCredential(smtp, 'e2ePollSmtpSink1'),
 		];
 		workflow = withManualStart(useCredentials(loadExample('email-when-delivered-polling.json'), credentials));
 		onDemand = withWebhookStart(workflow);

@@ -23,7 +23,7 @@ import {
 	sendInWaves,
 	sleep,
 } from './lib/pushes';
-import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+import { smtpCredential, startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 
 /** Distinctive, so a plain byte search of the database and the log finds any copy. */
 const TOKEN = 'e2e-kd-token-7Qm2Vx9Lp4Rs8Tn6';
@@ -55,7 +55,7 @@ describe('Tracking Webhook Trigger in a real n8n, regular mode: once-only', () =
 				type: 'kuaidi100Api',
 				data: { customer: SANDBOX_KUAIDI100.customer, key: SANDBOX_KUAIDI100.key, salt: SANDBOX_KUAIDI100.salt },
 			},
-			{ id: 'onceSmtp', name: 'SMTP sink', type: 'smtp', data: { user: '', password: '', host: smtp.host, port: smtp.port, secure: false, disableStartTls: true } },
+			smtpCredential(smtp, 'onceSmtp'),
 			{ id: 'onceKdToken', name: 'KeyDelivery webhook token', type: 'keyDeliveryWebhookApi', data: { token: TOKEN } },
 		];
 		email = useCredentials(loadExample('email-when-delivered.json'), credentials);

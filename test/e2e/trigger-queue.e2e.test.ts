@@ -17,7 +17,7 @@ import { N8n, type CredentialFixture, type WorkflowFixture } from './lib/n8n';
 import { buildAndPack } from './lib/pack';
 import { deliveredParcel, deliveredPush, KUAIDI100_ACK, sendInWaves, sleep } from './lib/pushes';
 import { QueueCluster, redisCommand, startRedis, type Redis } from './lib/queue';
-import { startSmtpSink, type SmtpSink } from './lib/smtp-sink';
+import { smtpCredential, startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 
 /** How long to wait for emails that must NOT come (a job takes well under a second here). */
 const SETTLE_MS = 5_000;
@@ -48,7 +48,7 @@ describe('Tracking Webhook Trigger in n8n queue mode: one email per delivered pa
 				data: { customer: SANDBOX_KUAIDI100.customer, key: SANDBOX_KUAIDI100.key, salt: SANDBOX_KUAIDI100.salt },
 			},
 			{ id: 'queueRedis', name: 'Redis (queue)', type: 'redis', data: { host: '127.0.0.1', port: redis.port, database: 0, password: '', ssl: false } },
-			{ id: 'queueSmtp', name: 'SMTP sink', type: 'smtp', data: { user: '', password: '', host: smtp.host, port: smtp.port, secure: false, disableStartTls: true } },
+			smtpCredential(smtp, 'queueSmtp'),
 		];
 		workflow = useCredentials(loadExample('email-when-delivered-queue-mode.json'), credentials);
 		await n8n.importCredentials(credentials);

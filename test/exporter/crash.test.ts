@@ -1,24 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/exporter/state';
 import type { Sandbox, SandboxShipment } from '../../src/sandbox';
-import { Clock, harness, sandboxAt, startS3, tempDir, testConfig, writeShipments, type LocalS3 } from './helpers';
+import { Clock, harness, sandboxAt, tempDir, testConfig, writeShipments, useLocalS3 } from './helpers';
 
 const FAKE_START = Date.parse('2024-03-10T02:00:00Z');
 const MINUTE = 60_000;
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-let s3: LocalS3;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-	s3 = await startS3();
-});
-afterAll(async () => {
-	for (const cleanup of cleanups.reverse()) await cleanup();
-	await s3.close();
-});
+const local = useLocalS3();
+const cleanups = local.cleanups;
 
 function kuaidi100Numbers(count: number): SandboxShipment[] {
 	return Array.from({ length: count }, (_, i) => ({
@@ -73,7 +66,7 @@ describe('the 30-minute rule across a SIGKILL', () => {
 			await rm(dir, { recursive: true, force: true });
 		});
 		await writeShipments(dir, shipments);
-		const config = await testConfig(sandbox, s3.endpoint, dir, { concurrency: 2, rps: 0 });
+		const config = await testConfig(sandbox, local.s3.endpoint, dir, { concurrency: 2, rps: 0 });
 
 		const child = spawn(process.execPath, ['-r', path.join(FIXTURES, 'ts-hook.cjs'), path.join(FIXTURES, 'export-child.ts')], {
 			env: {
@@ -108,14 +101,14 @@ describe('the 30-minute rule across a SIGKILL', () => {
 		// Phase 2: a new process 30 min 10 s after the first query, on a clock the test holds.
 		fixed.ms = crashed[0].at + 30 * MINUTE + 10_000;
 		clockNow = fixed.now;
-		const rerun = await harness(fixed, s3).run(config);
+		const rerun = await harness(fixed, local.s3).run(config);
 		expect(rerun.status).toBe('ok');
 		expect(rerun.shipments.queried).toBeGreaterThan(0); // numbers never sent are queried now
 		expect(tooSoon(kuaidi100Queries(sandbox))).toEqual([]);
 
 		// 30 minutes after the latest bound the crashed run left, every number is due again, none too soon.
 		fixed.ms = Math.max(fixed.ms, ...Object.values(journal.queries).map((t) => Date.parse(t))) + 31 * MINUTE;
-		const later = await harness(fixed, s3).run(config);
+		const later = await harness(fixed, local.s3).run(config);
 		expect(later.status).toBe('ok');
 		expect(later.shipments.skippedLockout).toBe(0);
 		expect(tooSoon(kuaidi100Queries(sandbox))).toEqual([]);

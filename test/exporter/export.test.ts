@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchTransport, type HttpTransport } from '../../src/core/http';
 import { EXIT, InterruptedError } from '../../src/exporter/errors';
 import { runIdOf } from '../../src/exporter/layout';
@@ -21,25 +21,16 @@ import {
 	readCsvObject,
 	sandboxAt,
 	shipmentsCsv,
-	startS3,
 	tempDir,
 	testConfig,
 	writeShipments,
-	type LocalS3,
+	useLocalS3,
 } from './helpers';
 
 const START = Date.parse('2024-03-10T02:00:00Z');
 
-let s3: LocalS3;
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-	s3 = await startS3();
-});
-afterAll(async () => {
-	for (const cleanup of cleanups.reverse()) await cleanup();
-	await s3.close();
-});
+const local = useLocalS3();
+const cleanups = local.cleanups;
 
 async function setup(options: { shipments?: ReturnType<typeof sampleShipments> } = {}) {
 	const clock = new Clock(START);
@@ -50,8 +41,8 @@ async function setup(options: { shipments?: ReturnType<typeof sampleShipments> }
 		await rm(dir, { recursive: true, force: true });
 	});
 	await writeShipments(dir, options.shipments ?? sampleShipments());
-	const config = await testConfig(sandbox, s3.endpoint, dir);
-	const h = harness(clock, s3);
+	const config = await testConfig(sandbox, local.s3.endpoint, dir);
+	const h = harness(clock, local.s3);
 	const prefix = `${path.basename(dir)}/`;
 	return { clock, sandbox, dir, config, h, prefix };
 }
@@ -75,7 +66,7 @@ function lockoutReplies(sandbox: Sandbox): number {
 async function exportedIds(keys: string[]): Promise<string[]> {
 	const ids: string[] = [];
 	for (const key of keys.filter((k) => /\.csv(\.gz)?$/.test(k))) {
-		ids.push(...(await readCsvObject(s3.client, key)).rows.map((row) => row.event_id));
+		ids.push(...(await readCsvObject(local.s3.client, key)).rows.map((row) => row.event_id));
 	}
 	return ids;
 }
@@ -94,22 +85,22 @@ describe('tracking export against s3rver and the sandbox', () => {
 		const runId = runIdOf(new Date(START));
 		expect(summary.runId).toBe('20240310T020000Z');
 
-		const keys = await listKeys(s3.client, prefix);
+		const keys = await listKeys(local.s3.client, prefix);
 		const dataKey = `${prefix}events/dt=2024-03-10/${runId}.csv`;
 		const manifestKey = `${prefix}events/_manifests/dt=2024-03-10/${runId}.manifest`;
 		expect(keys).toEqual([manifestKey, dataKey].sort());
 
-		const object = await readCsvObject(s3.client, dataKey);
+		const object = await readCsvObject(local.s3.client, dataKey);
 		expectContract(object, runId);
 		const ids = object.rows.map((row) => row.event_id);
 		expect(new Set(ids).size).toBe(ids.length);
 		expect([...ids].sort()).toEqual(expectedEventIds(sandbox));
 		expect(summary.events.new).toBe(ids.length);
 		expect(summary.objects).toEqual([
-			{ url: `s3://${BUCKET}/${dataKey}`, key: dataKey, bytes: (await headObject(s3.client, dataKey)).size, rows: ids.length },
+			{ url: `s3://${BUCKET}/${dataKey}`, key: dataKey, bytes: (await headObject(local.s3.client, dataKey)).size, rows: ids.length },
 		]);
 
-		const manifest = JSON.parse((await getBytes(s3.client, manifestKey)).toString('utf8')) as {
+		const manifest = JSON.parse((await getBytes(local.s3.client, manifestKey)).toString('utf8')) as {
 			entries: Array<{ url: string; mandatory: boolean; meta: { content_length: number; record_count: number } }>;
 		};
 		expect(manifest.entries).toEqual([
@@ -161,7 +152,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		// Delivered, returned and cancelled shipments are not polled any more.
 		expect(last.shipments.skippedTerminal).toBeGreaterThan(5);
 
-		const keys = await listKeys(s3.client, prefix);
+		const keys = await listKeys(local.s3.client, prefix);
 		const ids = await exportedIds(dataKeys(keys));
 		expect(new Set(ids).size).toBe(ids.length);
 		// Everything up to each shipment's first terminal event; events a carrier adds
@@ -229,7 +220,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(next.status).toBe('ok');
 		expect(next.events.duplicate).toBeGreaterThan(0);
 
-		const keys = dataKeys(await listKeys(s3.client, prefix));
+		const keys = dataKeys(await listKeys(local.s3.client, prefix));
 		expect(keys).toHaveLength(2);
 		const ids = await exportedIds(keys);
 		expect(new Set(ids).size).toBe(ids.length);
@@ -252,7 +243,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		const next = await h.run(config);
 		expect(next.status).toBe('ok');
 		expect(next.recovered?.events).toBeGreaterThan(0);
-		const keys = dataKeys(await listKeys(s3.client, prefix));
+		const keys = dataKeys(await listKeys(local.s3.client, prefix));
 		expect(keys).toHaveLength(2);
 		const ids = await exportedIds(keys);
 		expect(new Set(ids).size).toBe(ids.length);
@@ -261,7 +252,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 
 	it('runs without a disk: shipment list and state in S3', async () => {
 		const { config, h, prefix, clock, sandbox } = await setup();
-		await s3.client.send(
+		await local.s3.client.send(
 			new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}input/shipments.csv`, Body: shipmentsCsv(sampleShipments()) }),
 		);
 		const stateless = {
@@ -271,9 +262,9 @@ describe('tracking export against s3rver and the sandbox', () => {
 		};
 		const first = await h.run(stateless);
 		expect(first.status).toBe('ok');
-		const keys = await listKeys(s3.client, `${prefix}state/`);
+		const keys = await listKeys(local.s3.client, `${prefix}state/`);
 		expect(keys).toEqual([`${prefix}state/export-state.journal.json`, `${prefix}state/export-state.json`]);
-		const state = JSON.parse((await getBytes(s3.client, `${prefix}state/export-state.json`)).toString('utf8')) as { runs: unknown[] };
+		const state = JSON.parse((await getBytes(local.s3.client, `${prefix}state/export-state.json`)).toString('utf8')) as { runs: unknown[] };
 		expect(state.runs).toHaveLength(1);
 
 		sandbox.advance();
@@ -281,7 +272,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		const second = await h.run(stateless);
 		expect(second.status).toBe('ok');
 		expect(second.events.duplicate).toBe(first.events.new);
-		const ids = await exportedIds(dataKeys(await listKeys(s3.client, prefix)));
+		const ids = await exportedIds(dataKeys(await listKeys(local.s3.client, prefix)));
 		expect(new Set(ids).size).toBe(ids.length);
 		expect([...ids].sort()).toEqual(expectedEventIds(sandbox));
 	});
@@ -292,12 +283,12 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(summary.status).toBe('ok');
 		const key = summary.objects[0].key;
 		expect(key).toMatch(new RegExp(`^${prefix}events/dt=2024-03-10/20240310T020000Z\\.csv\\.gz$`));
-		const head = await headObject(s3.client, key);
+		const head = await headObject(local.s3.client, key);
 		expect(head.contentType).toBe('application/gzip');
 		expect(head.size).toBe(summary.bytes);
-		const bytes = await getBytes(s3.client, key);
+		const bytes = await getBytes(local.s3.client, key);
 		expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-		const object = await readCsvObject(s3.client, key);
+		const object = await readCsvObject(local.s3.client, key);
 		expectContract(object, summary.runId);
 		expect(object.rows).toHaveLength(summary.events.new);
 	});
@@ -328,7 +319,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(String(bad[2][1])).toMatch(/"shunfeng" \(SF Express\) requires the sender's or recipient's phone number.*Fill in the phone column/);
 		expect(String(bad[3][1])).toMatch(/duplicate of line 2/);
 		expect(h.reporter.events('shipments.bad_row')[0].message).toMatch(/shipments\.csv line 3:/);
-		const object = await readCsvObject(s3.client, summary.objects[0].key);
+		const object = await readCsvObject(local.s3.client, summary.objects[0].key);
 		expect(new Set(object.rows.map((r) => r.tracking_number))).toEqual(new Set(['YT7450353838751', '9926933413']));
 		// --strict turns bad rows into exit code 4.
 		sandbox.advance();
@@ -411,7 +402,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(fatal.error).toMatch(/Recharge the Kuaidi100 account or renew the key/);
 		expect(fatal.committed).toBe(false);
 		expect(await readFile(path.join(dir, 'state.json'), 'utf8')).toBe(stateBefore);
-		expect(dataKeys(await listKeys(s3.client, prefix))).toHaveLength(1);
+		expect(dataKeys(await listKeys(local.s3.client, prefix))).toHaveLength(1);
 
 		// A wrong key: the signature check fails (503), also fatal.
 		sandbox.setCredentials({ kuaidi100KeyExpired: false });
@@ -427,14 +418,14 @@ describe('tracking export against s3rver and the sandbox', () => {
 		const quota = await h.run({ ...config, concurrency: 1 });
 		expect(quota.exitCode).toBe(EXIT.FATAL_ACCOUNT);
 		expect(await readFile(path.join(dir, 'state.json'), 'utf8')).toBe(stateBefore);
-		expect(dataKeys(await listKeys(s3.client, prefix))).toHaveLength(1);
+		expect(dataKeys(await listKeys(local.s3.client, prefix))).toHaveLength(1);
 
 		// Fixed: everything not yet exported arrives, nothing twice.
 		sandbox.setCredentials({ keyDeliveryQuotaExhausted: false });
 		clock.advanceMinutes(40);
 		const fixed = await h.run(config);
 		expect(fixed.status).toBe('ok');
-		const ids = await exportedIds(dataKeys(await listKeys(s3.client, prefix)));
+		const ids = await exportedIds(dataKeys(await listKeys(local.s3.client, prefix)));
 		expect(new Set(ids).size).toBe(ids.length);
 		expect([...ids].sort()).toEqual(expectedEventIds(sandbox));
 
@@ -454,7 +445,7 @@ describe('tracking export against s3rver and the sandbox', () => {
 		expect(summary.status).toBe('interrupted');
 		expect(summary.exitCode).toBe(EXIT.INTERRUPTED_SIGTERM);
 		expect(sandbox.requests.length).toBeLessThanOrEqual(4);
-		expect(await listKeys(s3.client, prefix)).toEqual([]);
+		expect(await listKeys(local.s3.client, prefix)).toEqual([]);
 		await expect(readFile(path.join(dir, 'state.json'), 'utf8')).rejects.toThrow();
 	});
 

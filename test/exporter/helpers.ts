@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +47,29 @@ export interface LocalS3 {
 }
 
 /** An s3rver on a random port of 127.0.0.1, keeping its data in a temporary folder. */
+/**
+ * One local S3 for a test file: started before its tests, closed after them, once the
+ * clean-ups the tests registered (newest first) have run.
+ */
+export function useLocalS3(): { readonly s3: LocalS3; cleanups: Array<() => Promise<void>> } {
+	let s3: LocalS3 | undefined;
+	const cleanups: Array<() => Promise<void>> = [];
+	beforeAll(async () => {
+		s3 = await startS3();
+	});
+	afterAll(async () => {
+		for (const cleanup of cleanups.reverse()) await cleanup();
+		await s3?.close();
+	});
+	return {
+		get s3(): LocalS3 {
+			if (!s3) throw new Error('the local S3 is started in beforeAll');
+			return s3;
+		},
+		cleanups,
+	};
+}
+
 export async function startS3(): Promise<LocalS3> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'exporter-s3-'));
 	const server = new S3rver({

@@ -1,23 +1,16 @@
 import { readFile, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExportConfig } from '../../src/exporter/config';
 import { EXIT } from '../../src/exporter/errors';
 import type { Journal } from '../../src/exporter/state';
 import { Storage, createS3Client } from '../../src/exporter/storage';
 import { sampleShipments } from '../../src/sandbox';
-import { Clock, harness, listKeys, sandboxAt, startFaultyProxy, startS3, tempDir, testConfig, writeShipments, type LocalS3 } from './helpers';
+import { Clock, harness, listKeys, sandboxAt, startFaultyProxy, tempDir, testConfig, writeShipments, useLocalS3 } from './helpers';
 
-let s3: LocalS3;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-	s3 = await startS3();
-});
-afterAll(async () => {
-	for (const cleanup of cleanups.reverse()) await cleanup();
-	await s3.close();
-});
+const local = useLocalS3();
+const cleanups = local.cleanups;
 
 async function setup() {
 	const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
@@ -28,7 +21,7 @@ async function setup() {
 		await rm(dir, { recursive: true, force: true });
 	});
 	await writeShipments(dir, sampleShipments());
-	const config = await testConfig(sandbox, s3.endpoint, dir);
+	const config = await testConfig(sandbox, local.s3.endpoint, dir);
 	return { clock, sandbox, dir, config };
 }
 
@@ -36,7 +29,7 @@ async function setup() {
 async function runWith(config: ExportConfig, clock: Clock) {
 	const client = createS3Client({ ...config.s3, maxAttempts: 1 });
 	try {
-		return await harness(clock, s3).run(config, clock.now(), { storage: new Storage(() => client) });
+		return await harness(clock, local.s3).run(config, clock.now(), { storage: new Storage(() => client) });
 	} finally {
 		client.destroy();
 	}
@@ -77,7 +70,7 @@ describe('preflight: no query is spent when the output or the state cannot be wr
 	it('S3 refusing the credentials (403 SignatureDoesNotMatch): exit 2, says to check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, zero requests', async () => {
 		const { sandbox, dir, config, clock } = await setup();
 		// s3rver takes any secret: a proxy answers writes as S3 does for a wrong one.
-		const refusing = await startFaultyProxy(s3.endpoint, (method) => method !== 'GET' && method !== 'HEAD', { status: 403, code: 'SignatureDoesNotMatch' });
+		const refusing = await startFaultyProxy(local.s3.endpoint, (method) => method !== 'GET' && method !== 'HEAD', { status: 403, code: 'SignatureDoesNotMatch' });
 		cleanups.push(refusing.close);
 		const summary = await runWith({ ...config, s3: { ...config.s3, endpoint: refusing.endpoint, secretAccessKey: 'not-the-secret' } }, clock);
 		expect(summary.exitCode).toBe(EXIT.CONFIG);
@@ -129,7 +122,7 @@ describe('preflight: no query is spent when the output or the state cannot be wr
 		const summary = await runWith(config, clock);
 		expect(summary.error).toBeUndefined();
 		expect(sandbox.requests.length).toBeGreaterThan(0);
-		const keys = await listKeys(s3.client, `${path.basename(dir)}/`);
+		const keys = await listKeys(local.s3.client, `${path.basename(dir)}/`);
 		expect(keys.filter((k) => !k.includes('_manifests/'))).toEqual([summary.objects[0].key]);
 	});
 });

@@ -26,6 +26,11 @@ export interface SmtpSink {
  * nodemailer (greeting, EHLO/HELO, optional AUTH PLAIN/LOGIN, MAIL FROM, RCPT TO,
  * DATA, RSET, NOOP, QUIT). Pipelined commands work since input is handled by line.
  */
+/** An n8n SMTP credential (import format) that sends to this sink: no TLS, no login. */
+export function smtpCredential(sink: SmtpSink, id: string): { id: string; name: string; type: 'smtp'; data: Record<string, unknown> } {
+	return { id, name: 'SMTP sink', type: 'smtp', data: { user: '', password: '', host: sink.host, port: sink.port, secure: false, disableStartTls: true } };
+}
+
 export async function startSmtpSink(): Promise<SmtpSink> {
 	const messages: ReceivedMail[] = [];
 	const transcript: string[] = [];
