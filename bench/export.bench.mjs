@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
 		'skip-pipeline': { type: 'boolean', default: false },
 		'skip-polling': { type: 'boolean', default: false },
 		'skip-bare': { type: 'boolean', default: false },
+		threads: { type: 'string' },
 		json: { type: 'boolean', default: false },
 		repeat: { type: 'string', default: '2' },
 		child: { type: 'string' },
@@ -200,12 +201,16 @@ async function childPipeline(size, endpoint) {
 	const { stringify } = require('csv-stringify');
 	const { stringify: stringifySync } = require('csv-stringify/sync');
 	const { CSV_OPTIONS, csvHeader, eventRow } = require(path.join(dist, 'exporter', 'csv'));
-	const { newEventRows } = require(path.join(dist, 'exporter', 'pipeline'));
 	const { PROVIDERS } = require(path.join(dist, 'providers'));
-	// The exporter's own step: the provider registry's normalizer, as run.ts calls it.
 	const normalizeReply = (reply, { provider, carrier, trackingNumber, fetchedAt, runId, sourceTimeZone }) =>
 		PROVIDERS[provider].normalize(reply, { source: 'query', fetchedAt, exportRunId: runId, sourceTimeZone, carrier, trackingNumber });
+	const { createEncoder } = require(path.join(dist, 'exporter', 'encoder'));
+	const { runPool } = require(path.join(dist, 'core', 'pool'));
 	const { ExportState } = require(path.join(dist, 'exporter', 'state'));
+	const { resolveConfig } = require(path.join(dist, 'exporter', 'config'));
+	const { config: defaults } = await resolveConfig({ env: {}, flags: {} });
+	const threads = args.threads === undefined ? defaults.threads : Number(args.threads);
+	const concurrency = defaults.concurrency;
 	const { ObjectWriter } = require(path.join(dist, 'exporter', 'writer'));
 	const { createS3Client } = require(path.join(dist, 'exporter', 'storage'));
 
@@ -270,7 +275,9 @@ async function childPipeline(size, endpoint) {
 		return Number(process.hrtime.bigint() - started) / 1e9;
 	}
 
-	// (b) the exporter's own code: normalize -> dedup -> CSV -> gzip -> multipart upload.
+	// (b) the exporter's own code, as run.ts runs it: `concurrency` replies in hand at
+	// once, each through the encoder (normalize -> dedup -> CSV, on `threads`
+	// encoder threads), then gzip -> multipart upload.
 	const client = createS3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, ...S3_CREDENTIALS });
 	let object;
 	let utilization = 0;
@@ -278,17 +285,27 @@ async function childPipeline(size, endpoint) {
 		global.gc?.();
 		const elu = performance.eventLoopUtilization();
 		const started = process.hrtime.bigint();
+		const encoder = createEncoder(threads);
 		const writer = new ObjectWriter({ client, bucket: BUCKET, key: `bench/${size}-${Date.now()}.csv.gz`, gzip: true, partSize: 5 * MiB });
 		const state = new ExportState();
+		const NONE = new Uint8Array(0);
 		let written = 0;
-		for (let i = 0; i < replies; i++) {
-			const { provider, carrier, number, reply } = replyAt(pool, i);
-			const key = `${provider}:${carrier}:${number}`;
-			const shipment = normalizeReply(reply, { provider, carrier, trackingNumber: number, fetchedAt: new Date(), runId, sourceTimeZone: 'Asia/Shanghai' });
-			const fresh = newEventRows(shipment, state.shipments.get(key));
-			ExportState.addExported(state.entry(key), fresh.prefixes);
-			written += fresh.count;
-			if (fresh.count) await writer.writeCsv(fresh.csv, fresh.count);
+		try {
+			await runPool(Array.from({ length: replies }, (_, i) => i), concurrency, async (i) => {
+				const { provider, carrier, number, reply } = replyAt(pool, i);
+				const key = `${provider}:${carrier}:${number}`;
+				const options = { source: 'query', fetchedAt: new Date(), exportRunId: runId, sourceTimeZone: 'Asia/Shanghai', carrier, trackingNumber: number };
+				const fresh = await encoder.encode({ provider, reply, options, exported: state.shipments.get(key)?.exported ?? NONE });
+				ExportState.addExported(state.entry(key), Buffer.from(fresh.prefixes));
+				written += fresh.count;
+				if (fresh.count) {
+					const done = writer.writeCsv(fresh.csv, fresh.count);
+					encoder.recycle(fresh.csv);
+					await done;
+				}
+			});
+		} finally {
+			await encoder.close();
 		}
 		object = await writer.finish();
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -433,7 +450,10 @@ async function orchestrate() {
 		if (!args['skip-pipeline']) {
 			const sizes = args.sizes.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 			for (const size of sizes) {
-				const r = await runChild(['--child', 'pipeline', '--size', String(size), '--s3', endpoint, '--repeat', args.repeat, ...(args['skip-bare'] ? ['--skip-bare'] : [])]);
+				const r = await runChild([
+					'--child', 'pipeline', '--size', String(size), '--s3', endpoint, '--repeat', args.repeat,
+					...(args['skip-bare'] ? ['--skip-bare'] : []), ...(args.threads === undefined ? [] : ['--threads', args.threads]),
+				]);
 				results.pipeline.push(r);
 				console.log(
 					`pipeline ${fmt(r.events)} events: bare csv-stringify ${fmt(r.bareBatchPerSecond)}/s (batched; ${fmt(r.bareStreamPerSecond)}/s one row per write), ` +

@@ -20,6 +20,7 @@ export interface ExportConfig {
 	output: string;
 	gzip: boolean;
 	concurrency: number;
+	threads: number;
 	rps: number;
 	timeoutMs: number;
 	retries: number;
@@ -90,6 +91,8 @@ export const SETTINGS: readonly SettingSpec[] = [
 		description: 'compress the CSV with gzip (.csv.gz)' },
 	{ path: 'concurrency', kind: 'int', env: 'TRACKING_EXPORT_CONCURRENCY', flag: 'concurrency', arg: '<n>', min: 1, max: 256, default: 8,
 		description: 'queries in flight at once' },
+	{ path: 'threads', kind: 'int', env: 'TRACKING_EXPORT_THREADS', flag: 'threads', arg: '<n>', min: 0, max: 16, default: 2,
+		description: 'threads that normalize replies and encode CSV (0: the main thread; one core is enough for a rate-limited export)' },
 	{ path: 'rps', kind: 'number', env: 'TRACKING_EXPORT_RPS', flag: 'rps', arg: '<n>', min: 0, default: 0,
 		description: 'at most this many requests per second to each service, retries included (0: no limit)' },
 	{ path: 'timeoutMs', kind: 'int', env: 'TRACKING_EXPORT_TIMEOUT_MS', flag: 'timeout-ms', arg: '<ms>', min: 100, default: 15_000,

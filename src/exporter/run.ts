@@ -3,7 +3,6 @@ import { fetchTransport, type HttpTransport } from '../core/http';
 import { runPool } from '../core/pool';
 import type { RetryOptions } from '../core/retry';
 import { isTerminal, type Milestone } from '../normalize/milestones';
-import type { NormalizedShipment } from '../normalize/shipment';
 import { providerOf, type ServiceCredentials } from '../providers';
 import { SETTINGS, checkRunConfig, type ExportConfig } from './config';
 import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, StorageError, messageOf } from './errors';
@@ -14,7 +13,7 @@ import { checked, preflight } from './preflight';
 import { recoverInflight, type RecoveryResult } from './recovery';
 import type { ObjectInfo, Reporter, RunSummary } from './report';
 import { loadShipmentList, type Shipment } from './shipments';
-import { newEventRows } from './pipeline';
+import { createEncoder, type ShipmentEncoder } from './encoder';
 import { ExportState, StateStore, type Journal } from './state';
 import { Storage, formatLocation } from './storage';
 import { ObjectWriter } from './writer';
@@ -23,6 +22,7 @@ export { KUAIDI100_MIN_INTERVAL_MS } from './lockout';
 /** A lookup function per service, from the provider registry. */
 type Clients = Map<Provider, (params: unknown) => Promise<unknown>>;
 const MAX_LOGGED_FAILURES = 50;
+const EMPTY = new Uint8Array(0);
 
 export interface RunDeps {
 	storage: Storage;
@@ -42,6 +42,8 @@ export interface RunDeps {
 	lease?: LeaseOptions;
 	/** Retry backoff; default 500 ms doubling to 8 s. */
 	retryDelays?: { baseDelayMs: number; maxDelayMs: number };
+	/** Who turns replies into CSV; default `threads` encoder threads (encoder.ts). */
+	encoder?: () => ShipmentEncoder;
 }
 
 interface Outcome {
@@ -213,10 +215,13 @@ class Exporter {
 		});
 		const outcomes = new Map<string, Outcome>();
 		let stop: Error | undefined;
+		const encoder = this.deps.encoder?.() ?? createEncoder(this.config.threads);
 		try {
-			stop = await this.queryAll(due, clients, writer, outcomes, book);
+			stop = await this.queryAll(due, clients, encoder, writer, outcomes, book);
 		} catch (error) {
 			stop = error as Error;
+		} finally {
+			await encoder.close();
 		}
 		if (stop) {
 			await writer.abort(stop);
@@ -362,27 +367,18 @@ class Exporter {
 		return clients;
 	}
 
-	private async fetch(shipment: Shipment, clients: Clients): Promise<NormalizedShipment> {
-		const { config, layout } = this;
+	/** The service's reply to a lookup of the shipment (errors raised as TrackingApiError). */
+	private async lookUp(shipment: Shipment, clients: Clients): Promise<unknown> {
 		const entry = providerOf(shipment.provider);
-		const settings = config[shipment.provider] as { resultv2?: string; lang?: string; sourceTimeZone: string };
-		const reply = await clients.get(shipment.provider)!(
-			entry.lookupParams(shipment, { resultv2: settings.resultv2, lang: settings.lang }),
-		);
-		return entry.normalize(reply, {
-			source: 'query',
-			fetchedAt: this.now(),
-			exportRunId: layout.runId,
-			sourceTimeZone: settings.sourceTimeZone,
-			carrier: shipment.carrier,
-			trackingNumber: shipment.trackingNumber,
-		});
+		const settings = this.config[shipment.provider] as { resultv2?: string; lang?: string };
+		return await clients.get(shipment.provider)!(entry.lookupParams(shipment, { resultv2: settings.resultv2, lang: settings.lang }));
 	}
 
 	/** Queries every due shipment; returns the error that stopped the run, if one did. */
 	private async queryAll(
 		due: readonly Shipment[],
 		clients: Clients,
+		encoder: ShipmentEncoder,
 		writer: ObjectWriter,
 		outcomes: Map<string, Outcome>,
 		book: LockoutBook,
@@ -404,21 +400,41 @@ class Exporter {
 			async (shipment) => {
 				try {
 					await book.beforeQuery(shipment.key);
-					const shipmentResult = await this.fetch(shipment, clients);
+					const reply = await this.lookUp(shipment, clients);
 					if (stop) return;
-					const { csv, count, prefixes, duplicates } = newEventRows(shipmentResult, this.state.shipments.get(shipment.key));
-					summary.events.duplicate += duplicates;
-					summary.events.fetched += shipmentResult.events.length;
-					summary.events.new += count;
-					summary.shipments.queried++;
-					book.answered(shipment.key, shipmentResult.fetched_at);
-					outcomes.set(shipment.key, {
-						queriedAt: shipmentResult.fetched_at,
-						milestone: shipmentResult.shipment_status,
-						...(shipmentResult.last_event_time ? { lastEventTime: shipmentResult.last_event_time } : {}),
-						prefixes,
+					const fetchedAt = this.now();
+					book.answered(shipment.key, fetchedAt.toISOString());
+					const encoded = await encoder.encode({
+						provider: shipment.provider,
+						reply,
+						options: {
+							source: 'query',
+							fetchedAt,
+							exportRunId: this.layout.runId,
+							sourceTimeZone: this.config[shipment.provider].sourceTimeZone,
+							carrier: shipment.carrier,
+							trackingNumber: shipment.trackingNumber,
+						},
+						exported: this.state.shipments.get(shipment.key)?.exported ?? EMPTY,
 					});
-					if (count > 0) await writer.writeCsv(csv, count);
+					if (stop) return;
+					summary.events.duplicate += encoded.duplicates;
+					summary.events.fetched += encoded.fetched;
+					summary.events.new += encoded.count;
+					summary.shipments.queried++;
+					outcomes.set(shipment.key, {
+						queriedAt: encoded.fetchedAt,
+						milestone: encoded.shipmentStatus,
+						...(encoded.lastEventTime ? { lastEventTime: encoded.lastEventTime } : {}),
+						// A copy into Node's shared small-buffer pool: one ArrayBuffer per shipment would cost more than the bytes.
+						prefixes: Buffer.from(encoded.prefixes),
+					});
+					if (encoded.count > 0) {
+						const written = writer.writeCsv(encoded.csv, encoded.count);
+						// The writer copied the bytes: their buffer can carry a later reply.
+						encoder.recycle(encoded.csv);
+						await written;
+					}
 				} catch (error) {
 					if (error instanceof TrackingApiError && (error.fatal || providerOf(error.provider).accountLevelCodes.has(error.code))) {
 						// Refused at the account level: the number was not looked up, so

@@ -29,6 +29,14 @@ export function packPrefixes(prefixes: readonly string[]): Buffer {
 	return prefixes.length === 0 ? NONE : Buffer.from(prefixes.join(''), 'hex');
 }
 
+/** Packed prefixes back into a set of hex strings. */
+export function unpackPrefixes(packed: Uint8Array): Set<string> {
+	const bytes = Buffer.isBuffer(packed) ? packed : Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+	const set = new Set<string>();
+	for (let i = 0; i + ID_PREFIX_BYTES <= bytes.length; i += ID_PREFIX_BYTES) set.add(bytes.toString('hex', i, i + ID_PREFIX_BYTES));
+	return set;
+}
+
 export interface ShipmentState {
 	lastQueriedAt?: string;
 	lastMilestone?: string;
@@ -64,12 +72,7 @@ export class ExportState {
 
 	/** The exported id prefixes of a shipment, as hex strings. */
 	static prefixSet(entry: ShipmentState | undefined): Set<string> {
-		const set = new Set<string>();
-		if (!entry) return set;
-		for (let i = 0; i + ID_PREFIX_BYTES <= entry.exported.length; i += ID_PREFIX_BYTES) {
-			set.add(entry.exported.toString('hex', i, i + ID_PREFIX_BYTES));
-		}
-		return set;
+		return unpackPrefixes(entry?.exported ?? NONE);
 	}
 
 	static prefixCount(entry: ShipmentState | undefined): number {

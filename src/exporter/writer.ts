@@ -13,16 +13,14 @@ export interface ObjectWriterOptions {
 	gzip: boolean;
 	/** Multipart part size in bytes (S3 minimum 5 MiB). */
 	partSize: number;
-	/** Parts uploaded at once. Default 1: memory stays at about two parts; gzip, not the upload, is the slower step. */
+	/** Parts uploaded at once. Default 1: memory stays at about two parts; more did not make exports faster. */
 	queueSize?: number;
-	/** Rows encoded per csv-stringify call and written as one chunk. Default 500. */
-	batchRows?: number;
 	/** How long abort() waits for the multipart upload to be aborted. Default 60 s. */
 	abortWaitMs?: number;
 }
 
-/** Batches being encoded or waiting to be written before write() waits. */
-const MAX_BATCHES_IN_FLIGHT = 4;
+/** Chunks waiting to be written before write() waits. */
+const MAX_CHUNKS_IN_FLIGHT = 4;
 
 export interface WrittenObject {
 	bucket: string;
@@ -33,7 +31,8 @@ export interface WrittenObject {
 }
 
 const WRITE_AHEAD_BYTES = 1024 * 1024;
-const SPARE_BYTES = 256 * 1024;
+/** CSV bytes gathered into one chunk for gzip / the upload. */
+const CHUNK_BYTES = 256 * 1024;
 const MAX_SPARES = 8;
 
 /** Counts the bytes that go to S3. */
@@ -46,7 +45,7 @@ class ByteCounter extends Transform {
 }
 
 /**
- * Rows -> csv-stringify (in batches) -> optional gzip -> S3 multipart upload.
+ * CSV bytes (in chunks of about 256 KiB) -> optional gzip -> S3 multipart upload.
  *
  * The upload starts with the first batch, so a run without events leaves no
  * object at all. On failure the stream is destroyed, never ended: ending it
@@ -55,9 +54,9 @@ class ByteCounter extends Transform {
  */
 export class ObjectWriter {
 	rows = 0;
-	/** CSV lines not yet handed to gzip / the upload, and how many rows they hold. */
-	private pending = '';
-	private pendingRows = 0;
+	/** The chunk being filled: CSV bytes not yet handed to gzip / the upload. */
+	private chunk?: Buffer;
+	private chunkUsed = 0;
 	private head?: Writable;
 	private counter?: ByteCounter;
 	private uploadDone?: Promise<void>;
@@ -66,16 +65,13 @@ export class ObjectWriter {
 	private rejectFailed?: (error: Error) => void;
 	private drain?: Promise<void>;
 	private ended = false;
-	private readonly batchRows: number;
-	/** Batches are written strictly in order, each after the one before. */
+	/** Chunks are written strictly in order, each after the one before. */
 	private tail: Promise<void> = Promise.resolve();
 	private inFlight = 0;
-	/** Byte buffers gzip has finished with, for the next batches. */
+	/** Chunk buffers gzip has finished with, for the next chunks. */
 	private readonly spare: Buffer[] = [];
 
-	constructor(private readonly options: ObjectWriterOptions) {
-		this.batchRows = options.batchRows ?? 500;
-	}
+	constructor(private readonly options: ObjectWriterOptions) {}
 
 	get started(): boolean {
 		return this.head !== undefined;
@@ -85,23 +81,41 @@ export class ObjectWriter {
 		return this.counter?.bytes ?? 0;
 	}
 
-	/** Queues rows; writes a batch when enough are queued. Waits when S3 is behind. */
+	/** Queues rows (encoded here by csv-stringify). Waits when S3 is behind. */
 	async write(rows: readonly CsvRow[]): Promise<void> {
-		await this.writeCsv(encodeRows(rows), rows.length);
+		await this.writeCsv(Buffer.from(encodeRows(rows), 'utf8'), rows.length);
 	}
 
 	/**
-	 * Queues `count` rows already encoded by csv-stringify (pipeline.ts encodes each
-	 * shipment's new events at once: short-lived strings, which the GC handles far
-	 * better than row arrays held for a batch).
+	 * Queues `count` rows already encoded as UTF-8 CSV lines (pipeline.ts
+	 * encodeShipment, on the encoder threads); writes a chunk when enough are
+	 * queued. Waits when S3 is behind. The bytes are copied before this returns
+	 * its promise, so the caller may reuse `csv` at once.
 	 */
-	async writeCsv(csv: string, count: number): Promise<void> {
+	async writeCsv(csv: Uint8Array, count: number): Promise<void> {
 		if (this.failure) throw this.failure;
 		if (this.ended) throw new Error('ObjectWriter: write after finish');
-		this.pending += csv;
-		this.pendingRows += count;
+		this.append(csv);
 		this.rows += count;
-		if (this.pendingRows >= this.batchRows) await this.flush();
+		if (this.chunkUsed >= CHUNK_BYTES) await this.flush();
+	}
+
+	private append(bytes: Uint8Array): void {
+		const needed = this.chunkUsed + bytes.byteLength;
+		if (!this.chunk || needed > this.chunk.length) {
+			const bigger = this.takeBuffer(needed);
+			if (this.chunk) this.chunk.copy(bigger, 0, 0, this.chunkUsed);
+			this.chunk = bigger;
+		}
+		this.chunk.set(bytes, this.chunkUsed);
+		this.chunkUsed = needed;
+	}
+
+	/** A chunk buffer gzip is done with, or a new one. */
+	private takeBuffer(size: number): Buffer {
+		let buffer = this.spare.pop();
+		while (buffer && buffer.length < size) buffer = this.spare.pop();
+		return buffer ?? Buffer.allocUnsafeSlow(Math.max(size, 2 * CHUNK_BYTES));
 	}
 
 	private start(): void {
@@ -152,7 +166,7 @@ export class ObjectWriter {
 			},
 		);
 		this.uploadDone.catch(() => {});
-		this.writeChunk(csvHeader());
+		this.head.write(Buffer.from(csvHeader(), 'utf8'));
 	}
 
 	private fail(error: Error): void {
@@ -164,33 +178,31 @@ export class ObjectWriter {
 		this.counter?.destroy(error);
 	}
 
-	private writeChunk(text: string): boolean {
-		if (!this.options.gzip) return this.head!.write(Buffer.from(text, 'utf8'));
+	/** Writes a chunk; gzip's chunk buffers are reused once gzip has read them. */
+	private writeChunk(buffer: Buffer, size: number): boolean {
+		// Without gzip the upload keeps the bytes until its part is sent: no reuse.
+		if (!this.options.gzip) return this.head!.write(buffer.subarray(0, size));
 		// gzip is done with a chunk when its write callback runs: the buffer is reused,
-		// instead of leaving every batch's bytes (344 MB for a million events) to the GC.
-		const size = Buffer.byteLength(text, 'utf8');
-		let buffer = this.spare.pop();
-		if (!buffer || buffer.length < size) buffer = Buffer.allocUnsafeSlow(Math.max(size, SPARE_BYTES));
-		const reused = buffer;
-		const written = buffer.write(text, 0, 'utf8');
-		return this.head!.write(buffer.subarray(0, written), () => {
-			if (this.spare.length < MAX_SPARES) this.spare.push(reused);
+		// instead of leaving every chunk's bytes (344 MB for a million events) to the GC.
+		return this.head!.write(buffer.subarray(0, size), () => {
+			if (this.spare.length < MAX_SPARES) this.spare.push(buffer);
 		});
 	}
 
-	/** Writes the queued lines after the batches before them. */
+	/** Writes the queued bytes after the chunks before them. */
 	private async flush(): Promise<void> {
-		if (this.pendingRows === 0) return;
-		const text = this.pending;
-		this.pending = '';
-		this.pendingRows = 0;
+		if (!this.chunk || this.chunkUsed === 0) return;
+		const buffer = this.chunk;
+		const size = this.chunkUsed;
+		this.chunk = undefined;
+		this.chunkUsed = 0;
 		if (!this.head) this.start();
 		if (this.failure) throw this.failure;
 		this.inFlight++;
 		const written = this.tail.then(async () => {
 			try {
 				if (this.failure) throw this.failure;
-				if (!this.writeChunk(text)) {
+				if (!this.writeChunk(buffer, size)) {
 					this.drain ??= new Promise<void>((resolve) => {
 						this.head!.once('drain', () => {
 							this.drain = undefined;
@@ -204,7 +216,7 @@ export class ObjectWriter {
 			}
 		});
 		this.tail = written.catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
-		if (this.inFlight >= MAX_BATCHES_IN_FLIGHT) await written;
+		if (this.inFlight >= MAX_CHUNKS_IN_FLIGHT) await written;
 	}
 
 	/** Writes what is queued and completes the upload; null when no row was ever written. */
@@ -223,8 +235,8 @@ export class ObjectWriter {
 
 	/** Abandons the object: destroys the stream and waits for the multipart upload to be aborted. */
 	async abort(reason: Error): Promise<void> {
-		this.pending = '';
-		this.pendingRows = 0;
+		this.chunk = undefined;
+		this.chunkUsed = 0;
 		if (this.head) this.fail(reason);
 		else this.failure ??= reason;
 		if (!this.head) return;

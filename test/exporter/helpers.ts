@@ -23,6 +23,7 @@ import { resolveConfig, type ExportConfig } from '../../src/exporter/config';
 import { eventId, flattenLines, text } from '../../src/normalize/event';
 import { isTerminal, milestoneOfCode } from '../../src/normalize/milestones';
 import { localTimeToUtcIso } from '../../src/normalize/time';
+import { ThreadEncoder } from '../../src/exporter/encoder';
 import { MemoryReporter, redactor } from '../../src/exporter/report';
 import { runExport, type RunDeps } from '../../src/exporter/run';
 import type { RunSummary } from '../../src/exporter/report';
@@ -211,6 +212,16 @@ export interface Harness {
 }
 
 /** Runs exports as a fresh process would: new storage, clients and reporter each time. */
+/** The encoder thread's body from the TypeScript sources, loaded through the test hook. */
+export const ENCODE_THREAD_SOURCE = path.join(__dirname, '..', '..', 'src', 'exporter', 'encode-thread.ts');
+export const TS_HOOK = path.join(__dirname, 'fixtures', 'ts-hook.cjs');
+
+/** The exporter's real encoder threads, running the sources (the package runs the compiled file). */
+export function sourceThreadEncoder(threads = 2, script = ENCODE_THREAD_SOURCE): ThreadEncoder {
+	return new ThreadEncoder(threads, script, { execArgv: ['--require', TS_HOOK] });
+}
+
+/** Runs exports as the CLI does, on encoder threads, with the test's clock and no waiting. */
 export function harness(clock: Clock, s3: LocalS3): Harness {
 	const reporter = new MemoryReporter(redactor(SECRETS));
 	const storage = new Storage(() => s3.client);
@@ -224,6 +235,7 @@ export function harness(clock: Clock, s3: LocalS3): Harness {
 				now: clock.now,
 				sleep: noSleep,
 				retryDelays: { baseDelayMs: 1, maxDelayMs: 2 },
+				encoder: () => sourceThreadEncoder(1),
 				...extra,
 			}),
 	};

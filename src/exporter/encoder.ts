@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { EncodeMessage } from './encode-thread';
+import { encodeShipment, type EncodeRequest, type EncodedShipment } from './pipeline';
+
+/** Turns service replies into CSV bytes (pipeline.ts encodeShipment), on this thread or others. */
+export interface ShipmentEncoder {
+	encode(request: EncodeRequest): Promise<EncodedShipment>;
+	/** The caller is done with a result's CSV bytes: their memory may serve a later reply. */
+	recycle(csv: Uint8Array): void;
+	close(): Promise<void>;
+}
+
+/** encodeShipment on the calling thread. */
+export class InlineEncoder implements ShipmentEncoder {
+	async encode(request: EncodeRequest): Promise<EncodedShipment> {
+		return encodeShipment(request);
+	}
+
+	recycle(): void {}
+
+	async close(): Promise<void> {}
+}
+
+interface Pending {
+	resolve: (result: EncodedShipment) => void;
+	reject: (error: Error) => void;
+}
+
+interface Thread {
+	worker: Worker;
+	pending: Map<number, Pending>;
+}
+
+const MAX_RECYCLED = 16;
+
+/**
+ * A thread holds a few replies at a time. Left alone, V8 grows each thread's
+ * heap with the length of the export and collects lazily; these limits keep
+ * memory flat (bench/export.bench.mjs) with room for replies of thousands of
+ * events and the time-conversion cache (normalize/time.ts).
+ */
+const THREAD_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 12 };
+
+type Reply = { id: number; result: EncodedShipment; error?: undefined } | { id: number; error: string; result?: undefined };
+
+/**
+ * encodeShipment on worker threads. Normalizing, hashing and csv-stringify are
+ * the CPU work of an export; on the main thread they left a second core to gzip
+ * alone. The main thread now only queries, hands each reply over (a structured
+ * clone) and writes the bytes that come back (transferred, not copied) to gzip
+ * and the upload. A reply goes to the thread with the fewest in hand.
+ */
+export class ThreadEncoder implements ShipmentEncoder {
+	private readonly threads: Thread[];
+	private nextId = 0;
+	/** CSV buffers the caller is done with; each goes back to a thread with the next request. */
+	private readonly recycled: ArrayBuffer[] = [];
+	private failure?: Error;
+	private closed = false;
+
+	constructor(count: number, script: string, options: Pick<WorkerOptions, 'execArgv'> = {}) {
+		this.threads = Array.from({ length: Math.max(1, count) }, () => this.start(script, options));
+	}
+
+	private start(script: string, options: Pick<WorkerOptions, 'execArgv'>): Thread {
+		const thread: Thread = { worker: new Worker(script, { ...options, resourceLimits: THREAD_HEAP }), pending: new Map() };
+		const { worker, pending } = thread;
+		worker.unref();
+		worker.on('message', (reply: Reply) => {
+			const waiting = pending.get(reply.id);
+			if (!waiting) return;
+			pending.delete(reply.id);
+			if (pending.size === 0) worker.unref();
+			if (reply.error !== undefined) waiting.reject(new Error(`Encoding a reply failed: ${reply.error}`));
+			else waiting.resolve(reply.result);
+		});
+		worker.on('error', (error) => this.fail(error));
+		worker.on('exit', (code) => {
+			if (!this.closed) this.fail(new Error(`An encoder thread stopped (exit code ${code})`));
+		});
+		return thread;
+	}
+
+	private fail(error: Error): void {
+		this.failure ??= error;
+		for (const { pending } of this.threads) {
+			for (const waiting of pending.values()) waiting.reject(this.failure);
+			pending.clear();
+		}
+	}
+
+	async encode(request: EncodeRequest): Promise<EncodedShipment> {
+		if (this.failure) throw this.failure;
+		if (this.closed) throw new Error('The encoder is closed');
+		let thread = this.threads[0];
+		for (const candidate of this.threads) if (candidate.pending.size < thread.pending.size) thread = candidate;
+		const id = this.nextId++;
+		// A copy that owns its memory: the state's buffer stays here, the copy moves.
+		const exported = new Uint8Array(request.exported);
+		const recycled = this.recycled.splice(0, 2);
+		const message: EncodeMessage = { id, request: { ...request, exported }, recycled };
+		return await new Promise<EncodedShipment>((resolve, reject) => {
+			thread.pending.set(id, { resolve, reject });
+			thread.worker.ref();
+			thread.worker.postMessage(message, [exported.buffer, ...recycled]);
+		});
+	}
+
+	recycle(csv: Uint8Array): void {
+		// CSV buffers come from the threads, each its own ArrayBuffer (encode-thread.ts).
+		if (this.recycled.length < MAX_RECYCLED && csv.buffer instanceof ArrayBuffer) this.recycled.push(csv.buffer);
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		this.fail(new Error('The encoder was closed'));
+		await Promise.all(this.threads.map(async ({ worker }) => await worker.terminate()));
+	}
+}
+
+/** The compiled thread body next to this file (absent when running from the TypeScript sources). */
+export const ENCODE_THREAD_SCRIPT = path.join(__dirname, 'encode-thread.js');
+
+/**
+ * `threads` encoder threads, or the calling thread for 0. From the TypeScript
+ * sources (tests) there is no compiled thread body: the calling thread encodes,
+ * unless a script is given.
+ */
+export function createEncoder(threads: number, script: string = ENCODE_THREAD_SCRIPT, options: Pick<WorkerOptions, 'execArgv'> = {}): ShipmentEncoder {
+	if (threads <= 0 || !existsSync(script)) return new InlineEncoder();
+	return new ThreadEncoder(threads, script, options);
+}
