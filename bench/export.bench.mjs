@@ -6,14 +6,16 @@
 //   npm run bench -- --skip-polling                # only the CSV pipeline measure
 //   npm run bench -- --skip-pipeline --shipments 2000 --delay 50 --concurrency 16
 //   npm run bench -- --repeat 3                    # best of 3
+//   npm run bench -- --threads 0                   # encode on the main thread (default: the exporter's, 2)
 //   BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- --skip-polling --skip-bare
 //                                                  # profile the pipeline child (no bare measures)
 //
 // 1. Pipeline: for each size, one child process generates the same records and
 //    measures (a) bare csv-stringify throughput and (b) the full pipeline from raw
-//    service replies through normalize, dedup, CSV, gzip and a multipart upload to
-//    a local s3rver (in its own process, as S3 would be). Prints records/s of
-//    both, their ratio and the child's peak RSS.
+//    service replies (parsed objects) through the exporter's encoder (normalize,
+//    dedup, CSV on its encoder threads), gzip and a multipart upload to a local
+//    s3rver (in its own process, as S3 would be), with the exporter's default
+//    concurrency. Prints records/s of both, their ratio and the child's peak RSS.
 // 2. Polling: a full `run` of N shipments against the carrier sandbox (own
 //    process) with a reply delay, at a given concurrency, against the ideal
 //    N x delay / concurrency.
@@ -358,7 +360,7 @@ async function childPipeline(size, endpoint) {
 		bareStreamPerSecond: Math.round(bareStream),
 		bareBatchPerSecond: Math.round(bareBatch),
 		pipelinePerSecond: Math.round(pipeline),
-		ratio: pipeline / bare,
+		ratio: bare > 0 ? pipeline / bare : null,
 		pipelineSeconds,
 		peakRssPipelineMb: peakAfterPipeline,
 		memoryAfterPipelineMb: Object.fromEntries(Object.entries(memoryAfterPipeline).map(([k, v]) => [k, Math.round(v / MiB)])),
@@ -457,7 +459,7 @@ async function orchestrate() {
 				results.pipeline.push(r);
 				console.log(
 					`pipeline ${fmt(r.events)} events: bare csv-stringify ${fmt(r.bareBatchPerSecond)}/s (batched; ${fmt(r.bareStreamPerSecond)}/s one row per write), ` +
-						`full pipeline ${fmt(r.pipelinePerSecond)}/s, ratio ${r.ratio.toFixed(2)}, peak RSS of the pipeline ${r.peakRssPipelineMb.toFixed(0)} MB ` +
+						`full pipeline ${fmt(r.pipelinePerSecond)}/s, ratio ${r.ratio == null ? 'n/a (--skip-bare)' : r.ratio.toFixed(2)}, peak RSS of the pipeline ${r.peakRssPipelineMb.toFixed(0)} MB ` +
 						`(${(r.csvBytes / MiB).toFixed(0)} MiB CSV -> ${(r.gzipBytes / MiB).toFixed(1)} MiB gzip, ${r.pipelineSeconds.toFixed(1)} s, ` +
 						`main thread ${(r.mainThreadBusy * 100).toFixed(0)}% busy; best of ${r.repeat}; process peak RSS incl. bare ${r.peakRssMb.toFixed(0)} MB)`,
 				);
