@@ -255,7 +255,7 @@ async function childPipeline(size, endpoint) {
 		return Number(process.hrtime.bigint() - started) / 1e9;
 	}
 
-	// (a2) bare csv-stringify, sync API on batches of 500 rows (the exporter's batch size).
+	// (a2) bare csv-stringify, sync API on batches of 500 rows.
 	let csvBytes = 0;
 	async function bareBatchRun() {
 		global.gc?.();

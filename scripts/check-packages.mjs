@@ -96,6 +96,22 @@ function checkExporterPackage() {
 	}
 	check(/\brun\b/.test(help) && /\bschedule\b/.test(help), 'installed tracking-export --help does not list run and schedule');
 	const installed = path.join(prefix, 'lib', 'node_modules', 'tracking-export');
+	// The installed package encodes on its threads (a missing thread file would quietly fall back to one thread).
+	check(files.includes('dist/exporter/encode-thread.js'), 'tracking-export: dist/exporter/encode-thread.js missing');
+	const probe = `
+		const { createEncoder, ThreadEncoder } = require(${JSON.stringify(path.join(installed, 'dist', 'exporter', 'encoder.js'))});
+		const encoder = createEncoder(2);
+		if (!(encoder instanceof ThreadEncoder)) throw new Error('the installed exporter encodes without threads');
+		const reply = { message: 'ok', nu: 'X1', com: 'yuantong', state: '0', data: [{ time: '2024-03-01 10:00:00', context: 'hello', status: 'In Transit', statusCode: '0' }] };
+		encoder.encode({ provider: 'kuaidi100', reply, options: { source: 'query' }, exported: new Uint8Array(0) })
+			.then((result) => { process.stdout.write(Buffer.from(result.csv).toString('utf8')); return encoder.close(); });`;
+	let encoded = '';
+	try {
+		encoded = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+	} catch (error) {
+		problems.push(`the installed exporter's encoder threads failed: ${error.message}`);
+	}
+	check(encoded.includes(',kuaidi100,yuantong,X1,2024-03-01T02:00:00.000Z,'), `the installed exporter's encoder threads gave ${JSON.stringify(encoded)}`);
 	console.log(
 		`tracking-export: ${files.length} files, tarball ${kB(packed.size)}, unpacked ${kB(packed.unpackedSize)}, installed with dependencies ${kB(installedSize(installed))}`,
 	);

@@ -76,7 +76,8 @@ export class ThreadEncoder implements ShipmentEncoder {
 			if (reply.error !== undefined) waiting.reject(new Error(`Encoding a reply failed: ${reply.error}`));
 			else waiting.resolve(reply.result);
 		});
-		worker.on('error', (error) => this.fail(error));
+		// An uncaught error or the heap limit: the run stops (nothing is committed, the next run exports the events).
+		worker.on('error', (error) => this.fail(new Error(`An encoder thread failed: ${error.message} (--threads 0 encodes on the main thread)`, { cause: error })));
 		worker.on('exit', (code) => {
 			if (!this.closed) this.fail(new Error(`An encoder thread stopped (exit code ${code})`));
 		});

@@ -140,6 +140,17 @@ describe('encoder threads', () => {
 		}
 	});
 
+	it('a thread that throws outside encodeShipment fails every request, with the reason and the way out', async () => {
+		const [request] = await requests(1);
+		const broken = sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'throwing-thread.cjs'));
+		try {
+			await expect(broken.encode(request)).rejects.toThrow('An encoder thread failed: boom in the thread (--threads 0 encodes on the main thread)');
+			await expect(broken.encode(request)).rejects.toThrow('boom in the thread');
+		} finally {
+			await broken.close();
+		}
+	});
+
 	it('without threads (0) or without the compiled thread body, the calling thread encodes', () => {
 		expect(createEncoder(0)).toBeInstanceOf(InlineEncoder);
 		expect(createEncoder(2, path.join(__dirname, 'no-such-thread.js'))).toBeInstanceOf(InlineEncoder);
