@@ -110,6 +110,24 @@ describe('encoder threads', () => {
 		}
 	});
 
+	it('a reply of 50,000 events fits in the heap of a thread, and gives the same bytes as the main thread', async () => {
+		const request: EncodeRequest = {
+			provider: 'kuaidi100',
+			reply: kuaidi100Reply(7, 50_000),
+			options: { source: 'query', fetchedAt: FETCHED_AT, exportRunId: '20240310T020000Z' },
+			exported: new Uint8Array(0),
+		};
+		const expected = await new InlineEncoder().encode(request);
+		const threads = sourceThreadEncoder(1);
+		try {
+			const result = await threads.encode(request);
+			expect(result.fetched).toBe(50_000);
+			expect(Buffer.from(result.csv).equals(Buffer.from(expected.csv))).toBe(true);
+		} finally {
+			await threads.close();
+		}
+	});
+
 	it('a reply a thread cannot encode fails that request, with the reason; the others in flight complete', async () => {
 		const [good, other] = await requests(2);
 		const threads = sourceThreadEncoder(2);
