@@ -128,9 +128,14 @@ export const ENCODE_THREAD_SCRIPT = path.join(__dirname, 'encode-thread.js');
 /**
  * `threads` encoder threads, or the calling thread for 0. From the TypeScript
  * sources (tests) there is no compiled thread body: the calling thread encodes,
- * unless a script is given.
+ * unless a script is given. Never throws, so a run can create it anywhere.
  */
 export function createEncoder(threads: number, script: string = ENCODE_THREAD_SCRIPT, options: Pick<WorkerOptions, 'execArgv'> = {}): ShipmentEncoder {
 	if (threads <= 0 || !existsSync(script)) return new InlineEncoder();
-	return new ThreadEncoder(threads, script, options);
+	try {
+		return new ThreadEncoder(threads, script, options);
+	} catch {
+		// No threads in this runtime (a sandbox that forbids them): same bytes, one core.
+		return new InlineEncoder();
+	}
 }
