@@ -464,10 +464,9 @@ async function orchestrate() {
 						`main thread ${(r.mainThreadBusy * 100).toFixed(0)}% busy; best of ${r.repeat}; process peak RSS incl. bare ${r.peakRssMb.toFixed(0)} MB)`,
 				);
 			}
-			if (results.pipeline.length >= 2) {
-				const first = results.pipeline[0];
-				const last = results.pipeline.at(-1);
-				console.log(`pipeline peak RSS at ${fmt(last.events)} / at ${fmt(first.events)} events: ${(last.peakRssPipelineMb / first.peakRssPipelineMb).toFixed(2)}`);
+			const [first, ...later] = results.pipeline;
+			for (const r of later) {
+				console.log(`pipeline peak RSS at ${fmt(r.events)} / at ${fmt(first.events)} events: ${(r.peakRssPipelineMb / first.peakRssPipelineMb).toFixed(2)}`);
 			}
 		}
 		if (!args['skip-polling']) {

@@ -38,7 +38,7 @@ const MAX_RECYCLED = 16;
 /**
  * A thread holds a few replies at a time. Left alone, V8 grows each thread's
  * young generation with the length of the export (bench/export.bench.mjs: 262 MB
- * instead of 208 MB at a million events). The old generation has room for a
+ * instead of about 210 MB at a million events). The old generation has room for a
  * reply of 50,000 events (test/exporter/encoder.test.ts; real replies hold at
  * most a few hundred) and the time-conversion cache (normalize/time.ts).
  */
