@@ -119,8 +119,8 @@ export class ObjectWriter {
 	}
 
 	private start(): void {
-		// Room for about a megabyte ahead of the compressor, so that encoding the
-		// next batches (main thread) overlaps with gzip (thread pool) and the upload.
+		// Room for about a megabyte ahead of the compressor, so that the next chunks
+		// (from the encoder threads) arrive while gzip (thread pool) and the upload work.
 		const counter = new ByteCounter({ writableHighWaterMark: WRITE_AHEAD_BYTES });
 		let head: Writable = counter;
 		if (this.options.gzip) {
