@@ -16,6 +16,8 @@ const utf8 = new TextEncoder();
 
 /** UTF-8 into a recycled buffer when one is large enough (3 bytes per UTF-16 unit at most). */
 function toUtf8(text: string): Uint8Array {
+	// Most replies of an incremental run have no new event: no buffer for them.
+	if (text.length === 0) return new Uint8Array(0);
 	const worst = text.length * 3;
 	let buffer = free.pop();
 	while (buffer && buffer.byteLength < worst) buffer = free.pop();

@@ -62,7 +62,15 @@ export class ThreadEncoder implements ShipmentEncoder {
 	private closed = false;
 
 	constructor(count: number, script: string, options: Pick<WorkerOptions, 'execArgv'> = {}) {
-		this.threads = Array.from({ length: Math.max(1, count) }, () => this.start(script, options));
+		this.threads = [];
+		try {
+			for (let i = 0; i < Math.max(1, count); i++) this.threads.push(this.start(script, options));
+		} catch (error) {
+			// Threads started before the one that could not start must not linger.
+			this.closed = true;
+			for (const { worker } of this.threads) void worker.terminate();
+			throw error;
+		}
 	}
 
 	private start(script: string, options: Pick<WorkerOptions, 'execArgv'>): Thread {
@@ -78,7 +86,12 @@ export class ThreadEncoder implements ShipmentEncoder {
 			else waiting.resolve(reply.result);
 		});
 		// An uncaught error or the heap limit: the run stops (nothing is committed, the next run exports the events).
-		worker.on('error', (error) => this.fail(new Error(`An encoder thread failed: ${error.message} (--threads 0 encodes on the main thread)`, { cause: error })));
+		worker.on('error', (error: unknown) => {
+			const reason = error instanceof Error ? error.message : String(error);
+			this.fail(new Error(`An encoder thread failed: ${reason} (--threads 0 encodes on the main thread)`, { cause: error }));
+		});
+		// A message that cannot be read back would leave its request waiting forever.
+		worker.on('messageerror', (error) => this.fail(new Error(`An encoder thread sent a message that could not be read: ${error.message}`)));
 		worker.on('exit', (code) => {
 			if (!this.closed) this.fail(new Error(`An encoder thread stopped (exit code ${code})`));
 		});
@@ -106,13 +119,20 @@ export class ThreadEncoder implements ShipmentEncoder {
 		return await new Promise<EncodedShipment>((resolve, reject) => {
 			thread.pending.set(id, { resolve, reject });
 			thread.worker.ref();
-			thread.worker.postMessage(message, [exported.buffer, ...recycled]);
+			try {
+				thread.worker.postMessage(message, [exported.buffer, ...recycled]);
+			} catch (error) {
+				// A reply that cannot be cloned: this request fails, the thread is not left waiting for it.
+				thread.pending.delete(id);
+				if (thread.pending.size === 0) thread.worker.unref();
+				reject(error instanceof Error ? error : new Error(String(error)));
+			}
 		});
 	}
 
 	recycle(csv: Uint8Array): void {
 		// CSV buffers come from the threads, each its own ArrayBuffer (encode-thread.ts).
-		if (this.recycled.length < MAX_RECYCLED && csv.buffer instanceof ArrayBuffer) this.recycled.push(csv.buffer);
+		if (this.recycled.length < MAX_RECYCLED && csv.buffer instanceof ArrayBuffer && csv.buffer.byteLength > 0) this.recycled.push(csv.buffer);
 	}
 
 	async close(): Promise<void> {

@@ -180,8 +180,14 @@ export class ObjectWriter {
 
 	/** Writes a chunk; gzip's chunk buffers are reused once gzip has read them. */
 	private writeChunk(buffer: Buffer, size: number): boolean {
-		// Without gzip the upload keeps the bytes until its part is sent: no reuse.
-		if (!this.options.gzip) return this.head!.write(buffer.subarray(0, size));
+		// Without gzip the upload keeps what it is given until its part is sent: it gets
+		// an exact-size copy, and the chunk buffer serves again.
+		if (!this.options.gzip) {
+			const exact = Buffer.allocUnsafeSlow(size);
+			buffer.copy(exact, 0, 0, size);
+			if (this.spare.length < MAX_SPARES) this.spare.push(buffer);
+			return this.head!.write(exact);
+		}
 		// gzip is done with a chunk when its write callback runs: the buffer is reused,
 		// instead of leaving every chunk's bytes (344 MB for a million events) to the GC.
 		return this.head!.write(buffer.subarray(0, size), () => {

@@ -143,6 +143,27 @@ describe('encoder threads', () => {
 		await expect(threads.encode(good)).rejects.toThrow(/closed/);
 	});
 
+	it('a reply whose events were all exported comes back empty, and a reply that cannot cross threads fails alone', async () => {
+		const [request] = await requests(1);
+		const all = Buffer.from((await new InlineEncoder().encode({ ...request, exported: new Uint8Array(0) })).csv).toString('utf8');
+		const exported = packPrefixes(all.split('\n').filter(Boolean).map((line) => eventIdPrefix(line.slice(0, 64))));
+		const threads = sourceThreadEncoder(1);
+		try {
+			const nothingNew = await threads.encode({ ...request, exported });
+			expect(nothingNew.count).toBe(0);
+			expect(nothingNew.csv.byteLength).toBe(0);
+			expect(nothingNew.duplicates).toBe(nothingNew.fetched);
+			threads.recycle(nothingNew.csv);
+
+			const uncloneable = { ...request, reply: { data: [], toJSON: () => 'a function cannot be cloned' } };
+			await expect(threads.encode(uncloneable)).rejects.toThrow(/could not be cloned/);
+			// The thread is not left waiting for it: the next request is answered.
+			await expect(threads.encode(request)).resolves.toMatchObject({ fetched: nothingNew.fetched });
+		} finally {
+			await threads.close();
+		}
+	});
+
 	it('a thread that dies fails the requests in its hands and every later one, with its exit code', async () => {
 		const [request] = await requests(1);
 		const broken = sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs'));
