@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InlineEncoder, createEncoder } from '../../src/exporter/encoder';
+import { InlineEncoder, ThreadEncoder, createEncoder } from '../../src/exporter/encoder';
 import { EXIT } from '../../src/exporter/errors';
 import type { EncodeRequest } from '../../src/exporter/pipeline';
 import { packPrefixes } from '../../src/exporter/state';
@@ -75,13 +75,21 @@ async function requests(count: number): Promise<EncodeRequest[]> {
 	return list;
 }
 
+/** Runs `use` with encoder threads, and closes them whatever happens. */
+async function withThreads(threads: ThreadEncoder, use: (threads: ThreadEncoder) => Promise<void>): Promise<void> {
+	try {
+		await use(threads);
+	} finally {
+		await threads.close();
+	}
+}
+
 describe('encoder threads', () => {
 	it('give byte for byte what the main thread gives, with hundreds of replies in flight on two threads at once', async () => {
 		const list = await requests(300);
 		const inline = new InlineEncoder();
 		const expected = await Promise.all(list.map(async (request) => await inline.encode(request)));
-		const threads = sourceThreadEncoder(2);
-		try {
+		await withThreads(sourceThreadEncoder(2), async (threads) => {
 			// All at once: results must come back to their own request, whichever thread took it.
 			const results = await Promise.all(
 				list.map(async (request) => {
@@ -105,9 +113,7 @@ describe('encoder threads', () => {
 			again.forEach((csv, i) => expect(csv.equals(Buffer.from(expected[i].csv))).toBe(true));
 			// The request's own buffer is untouched (the threads get copies).
 			expect(list[0].exported.byteLength).toBeGreaterThan(0);
-		} finally {
-			await threads.close();
-		}
+		});
 	});
 
 	it('a reply of 50,000 events fits in the heap of a thread, and gives the same bytes as the main thread', async () => {
@@ -118,28 +124,23 @@ describe('encoder threads', () => {
 			exported: new Uint8Array(0),
 		};
 		const expected = await new InlineEncoder().encode(request);
-		const threads = sourceThreadEncoder(1);
-		try {
+		await withThreads(sourceThreadEncoder(1), async (threads) => {
 			const result = await threads.encode(request);
 			expect(result.fetched).toBe(50_000);
 			expect(Buffer.from(result.csv).equals(Buffer.from(expected.csv))).toBe(true);
-		} finally {
-			await threads.close();
-		}
+		});
 	});
 
 	it('a reply a thread cannot encode fails that request, with the reason; the others in flight complete', async () => {
 		const [good, other] = await requests(2);
 		const threads = sourceThreadEncoder(2);
-		try {
+		await withThreads(threads, async () => {
 			const bad = { ...good, provider: 'no-such-service' } as unknown as EncodeRequest;
 			const outcomes = await Promise.allSettled([threads.encode(good), threads.encode(bad), threads.encode(other)]);
 			expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
 			expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/^Error: Encoding a reply failed: TypeError/);
 			await expect(threads.encode(good)).resolves.toMatchObject({ fetched: expect.any(Number) });
-		} finally {
-			await threads.close();
-		}
+		});
 		await expect(threads.encode(good)).rejects.toThrow(/closed/);
 	});
 
@@ -147,8 +148,7 @@ describe('encoder threads', () => {
 		const [request] = await requests(1);
 		const all = Buffer.from((await new InlineEncoder().encode({ ...request, exported: new Uint8Array(0) })).csv).toString('utf8');
 		const exported = packPrefixes(all.split('\n').filter(Boolean).map((line) => eventIdPrefix(line.slice(0, 64))));
-		const threads = sourceThreadEncoder(1);
-		try {
+		await withThreads(sourceThreadEncoder(1), async (threads) => {
 			const nothingNew = await threads.encode({ ...request, exported });
 			expect(nothingNew.count).toBe(0);
 			expect(nothingNew.csv.byteLength).toBe(0);
@@ -159,35 +159,27 @@ describe('encoder threads', () => {
 			await expect(threads.encode(uncloneable)).rejects.toThrow(/could not be cloned/);
 			// The thread is not left waiting for it: the next request is answered.
 			await expect(threads.encode(request)).resolves.toMatchObject({ fetched: nothingNew.fetched });
-		} finally {
-			await threads.close();
-		}
+		});
 	});
 
 	it('a thread that dies fails the requests in its hands and every later one, with its exit code', async () => {
 		const [request] = await requests(1);
-		const broken = sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs'));
-		try {
+		await withThreads(sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs')), async (broken) => {
 			const outcomes = await Promise.allSettled([broken.encode(request), broken.encode(request)]);
 			for (const outcome of outcomes) {
 				expect(outcome.status).toBe('rejected');
 				expect(String((outcome as PromiseRejectedResult).reason)).toContain('An encoder thread stopped (exit code 7)');
 			}
 			await expect(broken.encode(request)).rejects.toThrow('exit code 7');
-		} finally {
-			await broken.close();
-		}
+		});
 	});
 
 	it('a thread that throws outside encodeShipment fails every request, with the reason and the way out', async () => {
 		const [request] = await requests(1);
-		const broken = sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'throwing-thread.cjs'));
-		try {
+		await withThreads(sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'throwing-thread.cjs')), async (broken) => {
 			await expect(broken.encode(request)).rejects.toThrow('An encoder thread failed: boom in the thread (--threads 0 encodes on the main thread)');
 			await expect(broken.encode(request)).rejects.toThrow('boom in the thread');
-		} finally {
-			await broken.close();
-		}
+		});
 	});
 
 	it('without threads (0) or without the compiled thread body, the calling thread encodes', () => {
