@@ -34,6 +34,30 @@ describe('Tracking Webhook Trigger in n8n queue mode: one email per delivered pa
 
 	const subjects = () => smtp.messages.map((m) => m.header('subject') ?? '');
 
+	/** When emails are missing: what n8n did with each parcel that got none, and the processes' last output. */
+	async function whyMissing(trackingNumbers: string[]): Promise<string> {
+		const missing = trackingNumbers.filter((number) => !smtp.messages.some((m) => m.text.includes(number)));
+		const rows = await n8n.db.executions(workflow.id);
+		const statuses: Record<string, number> = {};
+		for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+		const lines = [`parcels without an email: ${missing.join(', ') || 'none'}`, `executions by status: ${JSON.stringify(statuses)}`];
+		for (const row of rows) {
+			const execution = await n8n.db.execution(row.id);
+			const about = missing.filter((number) => JSON.stringify(execution.data ?? {}).includes(number));
+			if (row.status === 'success' && about.length === 0) continue;
+			lines.push(`execution ${row.id} (${row.status}) for ${about.join(', ') || '?'}: ran ${execution.nodesRun().join(' > ')}; ${execution.errorText().slice(0, 600)}`);
+		}
+		return `${lines.join('\n')}\n${cluster.output()}`;
+	}
+
+	async function expectEmails(count: number, timeoutMs: number, trackingNumbers: string[]): Promise<void> {
+		try {
+			await smtp.waitForMessages(count, timeoutMs);
+		} catch (error) {
+			throw new Error(`${(error as Error).message}\n${await whyMissing(trackingNumbers)}`);
+		}
+	}
+
 	beforeAll(async () => {
 		work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-kuaidi100-queue-'));
 		const building = buildAndPack(work);
@@ -72,7 +96,7 @@ describe('Tracking Webhook Trigger in n8n queue mode: one email per delivered pa
 		const pushes = parcels.map((p) => deliveredPush(p));
 		const first = await sendInWaves(urls, pushes, 30);
 		expect(first.every((r) => r.status === 200 && r.body === KUAIDI100_ACK), JSON.stringify(first.slice(0, 3))).toBe(true);
-		await smtp.waitForMessages(30, 90_000);
+		await expectEmails(30, 90_000, parcels.map((p) => p.trackingNumber));
 		// Again, in the other order of processes (each parcel now reaches the process that did not see it).
 		const again = await sendInWaves([...urls].reverse(), pushes, 30);
 		expect(again.every((r) => r.status === 200)).toBe(true);
@@ -91,7 +115,7 @@ describe('Tracking Webhook Trigger in n8n queue mode: one email per delivered pa
 		const push = deliveredPush(deliveredParcel('YTQUEUE5X', 1));
 		const replies = await sendInWaves(urls, Array.from({ length: 5 }, () => push), 5);
 		expect(replies.every((r) => r.status === 200 && r.body === KUAIDI100_ACK)).toBe(true);
-		await smtp.waitForMessages(before + 1, 60_000);
+		await expectEmails(before + 1, 60_000, [deliveredParcel('YTQUEUE5X', 1).trackingNumber]);
 		await sleep(SETTLE_MS);
 		expect(smtp.messages.length - before).toBe(1);
 		// Each webhook process fires at most once; Redis + IF let one of them through.
