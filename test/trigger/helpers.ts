@@ -78,6 +78,8 @@ export interface TriggerSetup {
 	credential?: ICredentialDataDecryptedObject | null;
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
+	/** n8n creating the execution; throw to play a database that refuses it. */
+	createExecution?: () => void | Promise<void>;
 }
 
 export async function startTrigger(setup: TriggerSetup = {}): Promise<WebhookHandle> {
@@ -89,6 +91,7 @@ export async function startTrigger(setup: TriggerSetup = {}): Promise<WebhookHan
 		parameters: setup.parameters ?? {},
 		staticData: setup.staticData,
 		mode: setup.mode,
+		createExecution: setup.createExecution,
 	});
 }
 
