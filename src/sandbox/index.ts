@@ -9,7 +9,7 @@ export {
 	KUAIDI100_SANDBOX_CARRIERS,
 	KEYDELIVERY_SANDBOX_CARRIERS,
 } from './server';
-export { sampleShipments } from './shipments';
+export { sampleShipments } from './sample-shipments';
 export {
 	buildKuaidi100Push,
 	buildKeyDeliveryWebhook,

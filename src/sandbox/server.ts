@@ -32,7 +32,7 @@ import {
 	renderKeyDeliveryRealtime,
 	renderKuaidi100Result,
 } from './render';
-import { sampleShipments } from './shipments';
+import { sampleShipments } from './sample-shipments';
 import {
 	SANDBOX_KEYDELIVERY,
 	SANDBOX_KUAIDI100,
