@@ -111,7 +111,6 @@ export class SandboxServer {
 }
 
 function route(service: FakeService, request: SandboxRequest): Reply {
-	// hasOwn: a path such as /constructor must not reach Object.prototype.
 	return Object.hasOwn(service.routes, request.path) ? service.routes[request.path](request) : notFoundPage();
 }
 

@@ -4,6 +4,7 @@ import type { FaultReplies } from '../http/faults';
 
 export const KUAIDI100_JSON = 'application/json;charset=UTF-8';
 
+/** Query, map track and autonumber codes. */
 export const QUERY_MESSAGES: Record<string, string> = {
 	'200': 'ok',
 	'400': '找不到对应公司',
@@ -15,6 +16,7 @@ export const QUERY_MESSAGES: Record<string, string> = {
 	'601': 'key已过期',
 };
 
+/** Subscribe (/poll) codes. */
 export const SUBSCRIBE_MESSAGES: Record<string, string> = {
 	'200': '提交成功',
 	'500': '服务器错误',
