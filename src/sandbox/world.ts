@@ -66,7 +66,7 @@ export class SandboxWorld {
 }
 
 /** The key a carrier is looked up by: KeyDelivery ids are case-insensitive. */
-export function carrierKey(provider: SandboxProvider, carrier: string): string {
+function carrierKey(provider: SandboxProvider, carrier: string): string {
 	return provider === 'keydelivery' ? carrier.toLowerCase() : carrier;
 }
 
