@@ -2,6 +2,12 @@
  * Local stand-ins for Kuaidi100 and KeyDelivery, for tests and the offline demo.
  * Independent of the project's core (its own MD5, its own rendering), so that a
  * bug on one side of the wire cannot hide the same bug on the other.
+ *
+ * start.ts      startSandbox: one world, three fakes, one server, the Sandbox handle
+ * http/         the small server: listen, record, faults and delays, route, close
+ * kuaidi100/    poll service (query, map track, subscribe), autonumber service, lock, pushes
+ * keydelivery/  service (create, realtime, detect) behind the signed envelope, webhooks
+ * world.ts      shipments, clock, steps, account state and subscriptions the fakes share
  */
 export { startSandbox } from './start';
 export { DEFAULT_LOCKOUT_MESSAGE } from './kuaidi100/query-lock';

@@ -15,11 +15,11 @@ import { kuaidi100AutonumberService } from './kuaidi100/autonumber-service';
 import { createKuaidi100Fake } from './kuaidi100/fake';
 import { kuaidi100PollService } from './kuaidi100/poll-service';
 import { kuaidi100Pusher } from './kuaidi100/push';
-import { pushNow } from './push';
-import type { RecordedRequest, Sandbox, SandboxOptions, SandboxPushResult } from './types';
+import { pushNow, type Pusher } from './push';
+import type { RecordedRequest, Sandbox, SandboxOptions, SandboxProvider, SandboxPushResult } from './types';
 import { SandboxWorld } from './world';
 
-const PUSHERS = { kuaidi100: kuaidi100Pusher, keydelivery: keyDeliveryPusher };
+const PUSHERS: Record<SandboxProvider, Pusher> = { kuaidi100: kuaidi100Pusher, keydelivery: keyDeliveryPusher };
 
 /** Starts the three servers (Kuaidi100 poll, Kuaidi100 autonumber, KeyDelivery) on random ports of 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
