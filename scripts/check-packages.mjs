@@ -80,7 +80,7 @@ function checkNodePackage() {
 function checkExporterPackage() {
 	const packed = pack(['--workspace', 'tracking-export']);
 	const files = packed.files.map((file) => file.path);
-	check(files.includes('dist/exporter/cli.js'), 'tracking-export: dist/exporter/cli.js missing (was it built?)');
+	check(files.includes('dist/exporter/cli/main.js'), 'tracking-export: dist/exporter/cli/main.js missing (was it built?)');
 	check(!files.some((file) => file.startsWith('dist/sandbox/')), 'tracking-export ships the sandbox');
 
 	const prefix = path.join(work, 'global');
@@ -97,9 +97,9 @@ function checkExporterPackage() {
 	check(/\brun\b/.test(help) && /\bschedule\b/.test(help), 'installed tracking-export --help does not list run and schedule');
 	const installed = path.join(prefix, 'lib', 'node_modules', 'tracking-export');
 	// The installed package encodes on its threads (a missing thread file would quietly fall back to one thread).
-	check(files.includes('dist/exporter/encode-thread.js'), 'tracking-export: dist/exporter/encode-thread.js missing');
+	check(files.includes('dist/exporter/emit/encode-thread.js'), 'tracking-export: dist/exporter/emit/encode-thread.js missing');
 	const probe = `
-		const { createEncoder, ThreadEncoder } = require(${JSON.stringify(path.join(installed, 'dist', 'exporter', 'encoder.js'))});
+		const { createEncoder, ThreadEncoder } = require(${JSON.stringify(path.join(installed, 'dist', 'exporter', 'emit', 'encoder.js'))});
 		const encoder = createEncoder(2);
 		if (!(encoder instanceof ThreadEncoder)) throw new Error('the installed exporter encodes without threads');
 		const reply = { message: 'ok', nu: 'X1', com: 'yuantong', state: '0', data: [{ time: '2024-03-01 10:00:00', context: 'hello', status: 'In Transit', statusCode: '0' }] };

@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/exporter/cli';
-import { runDemo } from '../../src/exporter/demo';
-import { EXIT } from '../../src/exporter/errors';
-import { MemoryReporter } from '../../src/exporter/report';
+import { main } from '../../src/exporter/cli/main';
+import { runDemo } from '../../src/exporter/demo/demo';
+import { EXIT } from '../../src/exporter/exit-codes';
+import { MemoryReporter } from '../../src/exporter/report/reporters';
 import { SANDBOX_KEYDELIVERY, SANDBOX_KUAIDI100, sampleShipments, type Sandbox } from '../../src/sandbox';
 import { BUCKET, Clock, SECRETS, listKeys, sandboxAt, startS3, tempDir, writeShipments, type LocalS3 } from './helpers';
 

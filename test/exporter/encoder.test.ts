@@ -1,10 +1,10 @@
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InlineEncoder, ThreadEncoder, createEncoder } from '../../src/exporter/encoder';
-import { EXIT } from '../../src/exporter/errors';
-import type { EncodeRequest } from '../../src/exporter/pipeline';
-import { packPrefixes } from '../../src/exporter/state';
+import { InlineEncoder, ThreadEncoder, createEncoder } from '../../src/exporter/emit/encoder';
+import { EXIT } from '../../src/exporter/exit-codes';
+import type { EncodeRequest } from '../../src/exporter/emit/encode-shipment';
+import { packPrefixes } from '../../src/exporter/state/export-state';
 import { eventIdPrefix } from '../../src/core/keys';
 import { sampleShipments } from '../../src/sandbox';
 import { Clock, harness, listKeys, sandboxAt, sourceThreadEncoder, tempDir, testConfig, useLocalS3, writeShipments } from './helpers';

@@ -19,15 +19,15 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
 	close(): Promise<void>;
 	httpServer?: http.Server;
 };
-import { resolveConfig, type ExportConfig } from '../../src/exporter/config';
+import { resolveConfig, type ExportConfig } from '../../src/exporter/intake/settings';
 import { eventId, flattenLines, text } from '../../src/normalize/event';
 import { isTerminal, milestoneOfCode } from '../../src/normalize/milestones';
 import { localTimeToUtcIso } from '../../src/normalize/time';
-import { ThreadEncoder } from '../../src/exporter/encoder';
-import { MemoryReporter, redactor } from '../../src/exporter/report';
+import { ThreadEncoder } from '../../src/exporter/emit/encoder';
+import { MemoryReporter, redactor } from '../../src/exporter/report/reporters';
 import { runExport, type RunDeps } from '../../src/exporter/run';
-import type { RunSummary } from '../../src/exporter/report';
-import { Storage, createS3Client } from '../../src/exporter/storage';
+import type { RunSummary } from '../../src/exporter/report/reporters';
+import { Storage, createS3Client } from '../../src/exporter/storage/storage';
 import {
 	SANDBOX_KEYDELIVERY,
 	SANDBOX_KUAIDI100,
@@ -213,7 +213,7 @@ export interface Harness {
 
 /** Runs exports as a fresh process would: new storage, clients and reporter each time. */
 /** The encoder thread's body from the TypeScript sources, loaded through the test hook. */
-export const ENCODE_THREAD_SOURCE = path.join(__dirname, '..', '..', 'src', 'exporter', 'encode-thread.ts');
+export const ENCODE_THREAD_SOURCE = path.join(__dirname, '..', '..', 'src', 'exporter', 'emit', 'encode-thread.ts');
 export const TS_HOOK = path.join(__dirname, 'fixtures', 'ts-hook.cjs');
 
 /** The exporter's real encoder threads, running the sources (the package runs the compiled file). */

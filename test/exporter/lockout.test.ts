@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LockoutBook } from '../../src/exporter/lockout';
-import { emptyJournal, type Journal } from '../../src/exporter/state';
+import { LockoutBook } from '../../src/exporter/fetch/min-interval-book';
+import { emptyJournal, type Journal } from '../../src/exporter/state/export-state';
 
 const START = Date.parse('2024-03-10T02:00:00Z');
 

@@ -1,9 +1,9 @@
 import { access, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/exporter/errors';
-import { ObjectWriter } from '../../src/exporter/writer';
-import { createS3Client } from '../../src/exporter/storage';
+import { EXIT } from '../../src/exporter/exit-codes';
+import { ObjectWriter } from '../../src/exporter/emit/object-writer';
+import { createS3Client } from '../../src/exporter/storage/storage';
 import { TRACKING_EVENT_COLUMNS } from '../../src/normalize/event';
 import type { SandboxShipment } from '../../src/sandbox';
 import {

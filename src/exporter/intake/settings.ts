@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SOURCE_TIME_ZONE, assertTimeZone } from '../normalize/time';
-import { ConfigError } from './errors';
-import { parseOutputLocation } from './location';
+import { DEFAULT_SOURCE_TIME_ZONE, assertTimeZone } from '../../normalize/time';
+import { ConfigError } from '../exit-codes';
+import { parseOutputLocation } from '../storage/location';
 
 /**
  * Settings of the exporter. Every setting comes from, in order of precedence:

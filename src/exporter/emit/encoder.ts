@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { EncodeMessage } from './encode-thread';
-import { encodeShipment, type EncodeRequest, type EncodedShipment } from './pipeline';
+import { encodeShipment, type EncodeRequest, type EncodedShipment } from './encode-shipment';
 
 /** Turns service replies into CSV bytes (pipeline.ts encodeShipment), on this thread or others. */
 export interface ShipmentEncoder {

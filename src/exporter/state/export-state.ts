@@ -1,6 +1,6 @@
-import { EVENT_ID_PREFIX_LENGTH, eventIdPrefix } from '../core/keys';
-import { StorageError } from './errors';
-import { formatLocation, type Location, type Storage } from './storage';
+import { EVENT_ID_PREFIX_LENGTH, eventIdPrefix } from '../../core/keys';
+import { StorageError } from '../exit-codes';
+import { formatLocation, type Location, type Storage } from '../storage/storage';
 
 /**
  * Two documents keep the exporter's memory:

@@ -1,4 +1,4 @@
-import { parseOutputLocation, s3Url } from './location';
+import { parseOutputLocation, s3Url } from '../storage/location';
 
 /**
  * Where a run's objects go. Everything derives from the scheduled time, so a

@@ -1,10 +1,10 @@
-import type { Provider } from '../core/errors';
-import { eventIdPrefix } from '../core/keys';
-import type { Milestone } from '../normalize/milestones';
-import type { NormalizeOptions, NormalizedShipment } from '../normalize/shipment';
-import { providerOf } from '../providers';
+import type { Provider } from '../../core/errors';
+import { eventIdPrefix } from '../../core/keys';
+import type { Milestone } from '../../normalize/milestones';
+import type { NormalizeOptions, NormalizedShipment } from '../../normalize/shipment';
+import { providerOf } from '../../providers';
 import { encodeRows, eventRow, type CsvRow } from './csv';
-import { packPrefixes, unpackPrefixes } from './state';
+import { packPrefixes, unpackPrefixes } from '../state/export-state';
 
 export interface NewEvents {
 	/** The new events as CSV lines (csv-stringify), ready for the writer. */

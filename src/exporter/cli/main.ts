@@ -2,12 +2,12 @@
 import type { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_CRON, SETTINGS, resolveConfig, type ExportConfig, type ResolvedConfig } from './config';
-import { ConfigError, EXIT, EXIT_CODE_HELP, InterruptedError, exitCodeOf, messageOf } from './errors';
-import { JsonReporter, TerminalReporter, redactor, type ProgressBar, type Reporter } from './report';
-import { runExport } from './run';
+import { DEFAULT_CRON, SETTINGS, resolveConfig, type ExportConfig, type ResolvedConfig } from '../intake/settings';
+import { ConfigError, EXIT, EXIT_CODE_HELP, InterruptedError, exitCodeOf, messageOf } from '../exit-codes';
+import { JsonReporter, TerminalReporter, redactor, type ProgressBar, type Reporter } from '../report/reporters';
+import { runExport } from '../run';
 import { latestSlot, startSchedule } from './schedule';
-import { Storage, lazyS3 } from './storage';
+import { Storage, lazyS3 } from '../storage/storage';
 
 export interface CliIO {
 	stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -258,7 +258,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 			// The demo runs locally: the SDK's notice about future Node versions is noise here.
 			io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 			process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-			const { runDemo } = await import('./demo');
+			const { runDemo } = await import('../demo/demo');
 			const { config } = await resolveConfig({ env: {}, flags: { logFormat: options.logFormat } });
 			const reporter = makeReporter(config, io, []);
 			try {
@@ -283,7 +283,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 function versionOf(): string {
 	try {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		return (require('../../../package.json') as { version: string }).version;
+		return (require('../../../../package.json') as { version: string }).version;
 	} catch {
 		return '0.0.0';
 	}

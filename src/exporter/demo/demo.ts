@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { resolveConfig, type ExportConfig } from './config';
+import { resolveConfig, type ExportConfig } from '../intake/settings';
 import { prepareDemoDir } from './demo-dir';
-import { EXIT, messageOf } from './errors';
-import type { Reporter, RunSummary } from './report';
-import { runExport } from './run';
-import { Storage, createS3Client } from './storage';
+import { EXIT, messageOf } from '../exit-codes';
+import type { Reporter, RunSummary } from '../report/reporters';
+import { runExport } from '../run';
+import { Storage, createS3Client } from '../storage/storage';
 
 interface S3rverInstance {
 	run(): Promise<AddressInfo>;
@@ -59,7 +59,7 @@ async function firstLines(stream: Readable, gzip: boolean, count: number): Promi
  * rows. No account, no network.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
-	const sandboxModule = await loadOptional(async () => await import('../sandbox'), '../sandbox', 'the carrier sandbox');
+	const sandboxModule = await loadOptional(async () => await import('../../sandbox'), '../sandbox', 'the carrier sandbox');
 	const s3rverId = 's3rver';
 	const S3rver = await loadOptional<S3rverClass>(
 		async () => ((await import(s3rverId)) as { default: S3rverClass }).default,

@@ -1,6 +1,6 @@
-import type { HttpTransport } from '../core/http';
-import { kuaidi100 } from '../providers/kuaidi100';
-import type { InflightRun, Journal } from './state';
+import type { HttpTransport } from '../../core/http';
+import { kuaidi100 } from '../../providers/kuaidi100';
+import type { InflightRun, Journal } from '../state/export-state';
 
 /**
  * The Kuaidi100 30-minute rule: a number queried twice within 30 minutes may be

@@ -1,9 +1,9 @@
-import { shipmentProblem, type ShipmentFields } from '../core/validation';
+import { shipmentProblem, type ShipmentFields } from '../../core/validation';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Provider } from '../core/errors';
-import { shipmentKey } from '../core/keys';
-import { ConfigError } from './errors';
-import { formatLocation, type Location, type Storage } from './storage';
+import type { Provider } from '../../core/errors';
+import { shipmentKey } from '../../core/keys';
+import { ConfigError } from '../exit-codes';
+import { formatLocation, type Location, type Storage } from '../storage/storage';
 
 /** One shipment to watch, from one row of the list. */
 export interface Shipment {

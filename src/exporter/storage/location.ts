@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ConfigError } from './errors';
+import { ConfigError } from '../exit-codes';
 
 /**
  * The one parser of the places the exporter reads and writes: the shipment

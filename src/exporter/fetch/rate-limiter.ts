@@ -1,4 +1,4 @@
-import type { HttpTransport } from '../core/http';
+import type { HttpTransport } from '../../core/http';
 
 export type Sleep = (ms: number) => Promise<void>;
 export type Clock = () => number;

@@ -3,8 +3,8 @@ import { createGzip, type ZlibOptions } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { csvHeader, encodeRows, type CsvRow } from './csv';
-import { StorageError } from './errors';
-import { describeStorageError } from './storage';
+import { StorageError } from '../exit-codes';
+import { describeStorageError } from '../storage/storage';
 
 export interface ObjectWriterOptions {
 	client: S3Client;

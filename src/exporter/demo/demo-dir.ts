@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from './errors';
+import { ConfigError } from '../exit-codes';
 
 /** Written into a folder the demo created; only such a folder is ever deleted whole. */
 export const DEMO_MARKER = '.tracking-export-demo';

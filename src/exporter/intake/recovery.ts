@@ -1,11 +1,11 @@
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import { manifestJson } from './layout';
-import type { Reporter } from './report';
-import type { Shipment } from './shipments';
-import { eventIdPrefix, shipmentKey } from '../core/keys';
-import { ExportState, packPrefixes, type InflightRun } from './state';
-import type { Storage } from './storage';
+import { manifestJson } from '../emit/object-layout';
+import type { Reporter } from '../report/reporters';
+import type { Shipment } from './shipment-list';
+import { eventIdPrefix, shipmentKey } from '../../core/keys';
+import { ExportState, packPrefixes, type InflightRun } from '../state/export-state';
+import type { Storage } from '../storage/storage';
 
 export interface RecoveryResult {
 	/** The in-flight run's object was found in S3 and committed to the state. */

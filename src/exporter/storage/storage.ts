@@ -10,7 +10,7 @@ import {
 	S3Client,
 	type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { ConfigError, StorageError } from './errors';
+import { ConfigError, StorageError } from '../exit-codes';
 import { formatLocation, parseLocation, type Location } from './location';
 
 /** Where the S3 client connects: AWS by default, any S3-compatible store with an endpoint. */

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import cron from 'node-cron';
-import { ConfigError, EXIT, InterruptedError, messageOf } from './errors';
-import type { Reporter, RunSummary } from './report';
+import { ConfigError, EXIT, InterruptedError, messageOf } from '../exit-codes';
+import type { Reporter, RunSummary } from '../report/reporters';
 
 export interface ScheduleOptions {
 	cron: string;

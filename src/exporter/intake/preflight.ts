@@ -1,8 +1,8 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { ConfigError, ExporterError, StorageError } from './errors';
-import type { RunLayout } from './layout';
-import type { Journal, StateStore } from './state';
-import { describeStorageError, formatLocation, type Storage } from './storage';
+import { ConfigError, ExporterError, StorageError } from '../exit-codes';
+import type { RunLayout } from '../emit/object-layout';
+import type { Journal, StateStore } from '../state/export-state';
+import { describeStorageError, formatLocation, type Storage } from '../storage/storage';
 
 /**
  * Before the first query, the run proves that it can write where it must: the

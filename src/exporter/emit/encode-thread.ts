@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { encodeShipment, type EncodeRequest } from './pipeline';
+import { encodeShipment, type EncodeRequest } from './encode-shipment';
 
 /** A request to an encoder thread (encoder.ts), with byte buffers the main thread is done with. */
 export interface EncodeMessage {

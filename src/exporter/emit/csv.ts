@@ -1,5 +1,5 @@
 import { stringify, type Options } from 'csv-stringify/sync';
-import { TRACKING_EVENT_COLUMNS, type TrackingEvent } from '../normalize/event';
+import { TRACKING_EVENT_COLUMNS, type TrackingEvent } from '../../normalize/event';
 
 /**
  * CSV as the contract says (docs/tracking-event.md): RFC 4180, UTF-8
