@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Journal } from '../../src/exporter/state/export-state';
+import type { Journal } from '../../src/exporter/state/journal';
 import type { Sandbox, SandboxShipment } from '../../src/sandbox';
 import { Clock, harness, sandboxAt, tempDir, testConfig, writeShipments, useLocalS3 } from './helpers';
 

@@ -25,7 +25,7 @@ import { isTerminal, milestoneOfCode } from '../../src/normalize/milestones';
 import { localTimeToUtcIso } from '../../src/normalize/time';
 import { ThreadEncoder } from '../../src/exporter/emit/encoder';
 import { MemoryReporter, redactor } from '../../src/exporter/report/reporters';
-import { runExport, type RunDeps } from '../../src/exporter/run';
+import { runExport, type RunDeps } from '../../src/exporter/run/run-export';
 import type { RunSummary } from '../../src/exporter/report/reporters';
 import { Storage, createS3Client } from '../../src/exporter/storage/storage';
 import {

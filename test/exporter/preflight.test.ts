@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExportConfig } from '../../src/exporter/intake/settings';
 import { EXIT } from '../../src/exporter/exit-codes';
-import type { Journal } from '../../src/exporter/state/export-state';
+import type { Journal } from '../../src/exporter/state/journal';
 import { Storage, createS3Client } from '../../src/exporter/storage/storage';
 import { sampleShipments } from '../../src/sandbox';
 import { Clock, harness, listKeys, sandboxAt, startFaultyProxy, tempDir, testConfig, writeShipments, useLocalS3 } from './helpers';

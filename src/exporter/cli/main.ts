@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CRON, SETTINGS, resolveConfig, type ExportConfig, type ResolvedConfig } from '../intake/settings';
 import { ConfigError, EXIT, EXIT_CODE_HELP, InterruptedError, exitCodeOf, messageOf } from '../exit-codes';
 import { JsonReporter, TerminalReporter, redactor, type ProgressBar, type Reporter } from '../report/reporters';
-import { runExport } from '../run';
+import { runExport } from '../run/run-export';
 import { latestSlot, startSchedule } from './schedule';
 import { Storage, lazyS3 } from '../storage/storage';
 

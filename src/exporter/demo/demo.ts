@@ -7,7 +7,7 @@ import { resolveConfig, type ExportConfig } from '../intake/settings';
 import { prepareDemoDir } from './demo-dir';
 import { EXIT, messageOf } from '../exit-codes';
 import type { Reporter, RunSummary } from '../report/reporters';
-import { runExport } from '../run';
+import { runExport } from '../run/run-export';
 import { Storage, createS3Client } from '../storage/storage';
 
 interface S3rverInstance {

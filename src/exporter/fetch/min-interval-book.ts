@@ -1,10 +1,11 @@
 import type { HttpTransport } from '../../core/http';
-import { kuaidi100 } from '../../providers/kuaidi100';
-import type { InflightRun, Journal } from '../state/export-state';
+import { PROVIDERS } from '../../providers';
+import { pruneJournal, type InflightRun, type Journal } from '../state/journal';
 
 /**
- * The Kuaidi100 30-minute rule: a number queried twice within 30 minutes may be
- * locked. This file keeps the bookkeeping that makes the rule hold whatever
+ * The minimum query interval of a service (the provider registry's
+ * `minQueryIntervalMs`; Kuaidi100's 30 minutes: a number queried twice within
+ * 30 minutes may be locked). Fetch is the only phase that reads and stamps this book. This file keeps the bookkeeping that makes the rule hold whatever
  * moment the process dies.
  *
  * Every time in `journal.queries` is an UPPER bound of the last moment a query
@@ -23,9 +24,8 @@ import type { InflightRun, Journal } from '../state/export-state';
  * beyond the reserved chunk keep their earlier time.
  */
 
-export const KUAIDI100_MIN_INTERVAL_MS = kuaidi100.minQueryIntervalMs;
-/** Journal entries older than this no longer matter to the 30-minute rule. */
-const JOURNAL_KEEP_MS = 2 * KUAIDI100_MIN_INTERVAL_MS;
+/** Journal entries older than this no longer matter to any service's minimum interval. */
+const JOURNAL_KEEP_MS = 2 * Math.max(...Object.values(PROVIDERS).map((entry) => entry.minQueryIntervalMs));
 export const DEFAULT_LEASE_MS = 60_000;
 
 export interface LeaseOptions {
@@ -49,38 +49,8 @@ export function leaseOptions(rps: number, concurrency: number, timeoutMs: number
 /** Renewals in a row that may leave the lease still too short before the run gives up. */
 const MAX_SLOW_RENEWALS = 3;
 
-/** The latest of the committed query time and the journal's bound, in ms. */
-export function lastQueryBound(journal: Journal, key: string, committed: string | undefined): number | undefined {
-	let last: number | undefined;
-	for (const text of [committed, journal.queries[key]]) {
-		const t = text ? Date.parse(text) : NaN;
-		if (Number.isFinite(t) && (last === undefined || t > last)) last = t;
-	}
-	return last;
-}
-
-/**
- * A journal written before leases (no `leaseUntil`) stamped numbers with the
- * time the crashed run started, a LOWER bound. The crashed process is gone, so
- * "now" is a safe upper bound for every number it reserved.
- */
-export function restampLegacyInflight(journal: Journal, now: Date): void {
-	const inflight = journal.inflight;
-	if (!inflight || inflight.leaseUntil) return;
-	for (const [key, time] of Object.entries(journal.queries)) {
-		if (time === inflight.startedAt) journal.queries[key] = now.toISOString();
-	}
-}
-
-export function pruneJournal(journal: Journal, now: Date): void {
-	const horizon = now.getTime() - JOURNAL_KEEP_MS;
-	for (const [key, time] of Object.entries(journal.queries)) {
-		if (!(Date.parse(time) >= horizon)) delete journal.queries[key];
-	}
-}
-
-/** The reservations of one run; `keys` are its due Kuaidi100 numbers in send order. */
-export class LockoutBook {
+/** The reservations of one run; `keys` are its due numbers with a minimum interval (Kuaidi100), in send order. */
+export class MinIntervalBook {
 	private readonly position = new Map<string, number>();
 	private readonly previous = new Map<string, string | undefined>();
 	private readonly answeredAt = new Map<string, string>();
@@ -174,7 +144,7 @@ export class LockoutBook {
 		}
 		if (options.clearInflight) delete this.journal.inflight;
 		else if (this.journal.inflight) this.journal.inflight.leaseUntil = now;
-		pruneJournal(this.journal, this.now());
+		pruneJournal(this.journal, this.now(), JOURNAL_KEEP_MS);
 		await this.save(this.journal);
 	}
 
@@ -200,7 +170,7 @@ export class LockoutBook {
 				else this.journal.queries[key] = answered ?? until;
 			}
 			if (this.journal.inflight) this.journal.inflight.leaseUntil = until;
-			pruneJournal(this.journal, this.now());
+			pruneJournal(this.journal, this.now(), JOURNAL_KEEP_MS);
 			try {
 				await this.save(this.journal);
 			} catch (error) {

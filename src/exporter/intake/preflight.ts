@@ -1,7 +1,8 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { ConfigError, ExporterError, StorageError } from '../exit-codes';
 import type { RunLayout } from '../emit/object-layout';
-import type { Journal, StateStore } from '../state/export-state';
+import type { Journal } from '../state/journal';
+import type { StateStore } from '../state/state-store';
 import { describeStorageError, formatLocation, type Storage } from '../storage/storage';
 
 /**

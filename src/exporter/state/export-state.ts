@@ -1,20 +1,5 @@
 import { EVENT_ID_PREFIX_LENGTH, eventIdPrefix } from '../../core/keys';
 import { StorageError } from '../exit-codes';
-import { formatLocation, type Location, type Storage } from '../storage/storage';
-
-/**
- * Two documents keep the exporter's memory:
- *
- * - the **state** (committed): per shipment, when it was last queried, its last
- *   milestone and which events were already exported; and the list of completed
- *   runs. It is written only after a run's data object and manifest are in S3.
- *
- * - the **journal** (write-ahead): when each Kuaidi100 number was last queried
- *   (the 30-minute rule must hold even when a run crashes before its commit) and
- *   which run is in flight (so the next run can tell whether that run's object
- *   reached S3, and adopt it rather than export its events a second time).
- *   It lives next to the state: `state.json` -> `state.journal.json`.
- */
 
 /**
  * Exported event ids are kept as their prefix (src/core/keys.ts: 16 hex digits,
@@ -132,86 +117,5 @@ export class ExportState {
 		}
 		state.runs = Array.isArray(doc.runs) ? (doc.runs as RunRecord[]).filter((run) => typeof run?.runId === 'string') : [];
 		return state;
-	}
-}
-
-export interface InflightRun {
-	runId: string;
-	scheduledAt: string;
-	startedAt: string;
-	/** s3:// URL of the data object the run writes (if it has events). */
-	dataUrl: string;
-	manifestUrl: string;
-	/** No Kuaidi100 request of this run went past this time without a newer journal (see lockout.ts). */
-	leaseUntil?: string;
-}
-
-export interface Journal {
-	version: 1;
-	/** Shipment key -> the latest time its last query can have reached Kuaidi100 (an upper bound; see lockout.ts). */
-	queries: Record<string, string>;
-	inflight?: InflightRun;
-}
-
-export function emptyJournal(): Journal {
-	return { version: 1, queries: {} };
-}
-
-/** `state.json` -> `state.journal.json` (same folder or bucket). */
-export function journalLocation(state: Location): Location {
-	const withJournal = (name: string) => (name.endsWith('.json') ? `${name.slice(0, -5)}.journal.json` : `${name}.journal.json`);
-	return state.kind === 's3'
-		? { ...state, key: withJournal(state.key) }
-		: { ...state, path: withJournal(state.path) };
-}
-
-/** Loads and saves the state and its journal. */
-export class StateStore {
-	readonly journalAt: Location;
-
-	constructor(
-		private readonly storage: Storage,
-		readonly stateAt: Location,
-	) {
-		this.journalAt = journalLocation(stateAt);
-	}
-
-	async loadState(): Promise<ExportState> {
-		const text = await this.storage.readText(this.stateAt);
-		if (text === null || text.trim() === '') return new ExportState();
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(text);
-		} catch (error) {
-			throw new StorageError(`The state ${formatLocation(this.stateAt)} is not valid JSON; restore it from a backup or move it away`, {
-				cause: error,
-			});
-		}
-		return ExportState.fromJSON(parsed, formatLocation(this.stateAt));
-	}
-
-	async saveState(state: ExportState): Promise<void> {
-		await this.storage.writeText(this.stateAt, JSON.stringify(state));
-	}
-
-	async loadJournal(): Promise<Journal> {
-		const text = await this.storage.readText(this.journalAt);
-		if (text === null || text.trim() === '') return emptyJournal();
-		try {
-			const parsed = JSON.parse(text) as Partial<Journal>;
-			return {
-				version: 1,
-				queries: typeof parsed.queries === 'object' && parsed.queries !== null ? parsed.queries : {},
-				...(parsed.inflight ? { inflight: parsed.inflight } : {}),
-			};
-		} catch (error) {
-			throw new StorageError(`The journal ${formatLocation(this.journalAt)} is not valid JSON; move it away to continue`, {
-				cause: error,
-			});
-		}
-	}
-
-	async saveJournal(journal: Journal): Promise<void> {
-		await this.storage.writeText(this.journalAt, JSON.stringify(journal));
 	}
 }
