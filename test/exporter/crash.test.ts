@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/exporter/state/journal';
 import type { Sandbox, SandboxShipment } from '../../src/sandbox';
+import { compiled } from './compiled';
 import { Clock, harness, sandboxAt, tempDir, testConfig, writeShipments, useLocalS3 } from './helpers';
 
 const FAKE_START = Date.parse('2024-03-10T02:00:00Z');
 const MINUTE = 60_000;
-const FIXTURES = path.join(__dirname, 'fixtures');
 
 const local = useLocalS3();
 const cleanups = local.cleanups;
@@ -68,7 +68,8 @@ describe('the 30-minute rule across a SIGKILL', () => {
 		await writeShipments(dir, shipments);
 		const config = await testConfig(sandbox, local.s3.endpoint, dir, { concurrency: 2, rps: 0 });
 
-		const child = spawn(process.execPath, ['-r', path.join(FIXTURES, 'ts-hook.cjs'), path.join(FIXTURES, 'export-child.ts')], {
+		const [childScript] = compiled('test/exporter/fixtures/export-child.ts');
+		const child = spawn(process.execPath, [childScript], {
 			env: {
 				PATH: process.env.PATH,
 				AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -4,8 +4,10 @@ import { ConfigError } from '../exit-codes';
 
 /** Written into a folder the demo created; only such a folder is ever deleted whole. */
 export const DEMO_MARKER = '.tracking-export-demo';
+/** The runs' JSON log lines, in the demo's folder (unless --json-logs prints them). */
+export const DEMO_LOG = 'demo.log';
 /** What the demo writes into its folder. */
-const DEMO_ENTRIES = new Set(['s3', 'shipments.csv', 'state.json', 'state.journal.json', DEMO_MARKER]);
+const DEMO_ENTRIES = new Set(['s3', 'shipments.csv', 'state.json', 'state.journal.json', DEMO_LOG, DEMO_MARKER]);
 
 /**
  * Gets the demo's folder ready without ever deleting what the demo did not make:

@@ -142,20 +142,25 @@ export class ThreadEncoder implements ShipmentEncoder {
 	}
 }
 
-/** The compiled thread body next to this file (absent when running from the TypeScript sources). */
+/** The compiled thread body, next to this file in the package. */
 export const ENCODE_THREAD_SCRIPT = path.join(__dirname, 'encode-thread.js');
 
 /**
- * `threads` encoder threads, or the calling thread for 0. From the TypeScript
- * sources (tests) there is no compiled thread body: the calling thread encodes,
- * unless a script is given. Never throws, so a run can create it anywhere.
+ * `threads` encoder threads running `script`, or the calling thread for 0
+ * (--threads 0, a documented setting). No silent second path: a missing thread
+ * body or threads that cannot start are an error that says what to do, raised
+ * before the run reserves or queries anything.
  */
-export function createEncoder(threads: number, script: string = ENCODE_THREAD_SCRIPT, options: Pick<WorkerOptions, 'execArgv'> = {}): ShipmentEncoder {
-	if (threads <= 0 || !existsSync(script)) return new InlineEncoder();
+export function createEncoder(threads: number, script: string = ENCODE_THREAD_SCRIPT): ShipmentEncoder {
+	if (threads <= 0) return new InlineEncoder();
+	if (!existsSync(script)) {
+		throw new Error(`The encoder thread body ${script} is missing: reinstall tracking-export (or build it), or give --threads 0 to encode on the main thread`);
+	}
 	try {
-		return new ThreadEncoder(threads, script, options);
-	} catch {
-		// No threads in this runtime (a sandbox that forbids them): same bytes, one core.
-		return new InlineEncoder();
+		return new ThreadEncoder(threads, script);
+	} catch (error) {
+		throw new Error(`Could not start ${threads} encoder thread(s): ${error instanceof Error ? error.message : String(error)}; --threads 0 encodes on the main thread`, {
+			cause: error,
+		});
 	}
 }

@@ -1,6 +1,7 @@
 import { shipmentProblem, type ShipmentFields } from '../../core/validation';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Provider } from '../../core/errors';
+import { PROVIDERS } from '../../providers';
 import { shipmentKey } from '../../core/keys';
 import { ConfigError } from '../exit-codes';
 import { formatLocation, type Location, type Storage } from '../storage/storage';
@@ -64,6 +65,13 @@ const LIST_COLUMNS: ShipmentFields = {
 	phone: 'the phone column',
 };
 
+/** The services a row may name: the provider registry's. */
+const PROVIDER_NAMES = Object.keys(PROVIDERS).join(' or ');
+
+function isProvider(name: string): name is Provider {
+	return Object.hasOwn(PROVIDERS, name);
+}
+
 /** Validates one row; returns the shipment or the reason it is bad. */
 export function validateRow(raw: RawRow, line: number): Shipment | string {
 	const provider = field(raw.provider).toLowerCase();
@@ -75,10 +83,8 @@ export function validateRow(raw: RawRow, line: number): Shipment | string {
 	for (const [name, value] of Object.entries({ provider, carrier, tracking_number: trackingNumber, phone, ship_from: shipFrom, ship_to: shipTo })) {
 		if (value.includes('\u0000')) return `${name} must be text`;
 	}
-	if (!provider) return 'provider is missing (kuaidi100 or keydelivery)';
-	if (provider !== 'kuaidi100' && provider !== 'keydelivery') {
-		return `provider "${provider}" is not kuaidi100 or keydelivery`;
-	}
+	if (!provider) return `provider is missing (${PROVIDER_NAMES})`;
+	if (!isProvider(provider)) return `provider "${provider}" is not ${PROVIDER_NAMES}`;
 	const problem = shipmentProblem({ provider, carrier, trackingNumber, phone }, LIST_COLUMNS);
 	if (problem) return problem;
 	if (shipFrom.length > 200 || shipTo.length > 200) return 'ship_from / ship_to are longer than 200 characters';
