@@ -5,7 +5,7 @@ import { Storage, lazyS3 } from '../storage/storage';
 import { makeReporter } from './cli-reporter';
 import { flagsOf } from './help';
 import type { CliIO } from './io';
-import { latestSlot } from './schedule';
+import { latestSlot } from './latest-slot';
 
 function s3SettingsOf(config: ExportConfig) {
 	return {

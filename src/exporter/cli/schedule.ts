@@ -34,135 +34,123 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.INTERRUPTED_SIGINT, S
  * the schedule too: every later run would fail the same way.
  */
 export function startSchedule(options: ScheduleOptions): ScheduleHandle {
-	const { reporter } = options;
 	if (!cron.validate(options.cron)) {
 		throw new ConfigError(`"${options.cron}" is not a valid cron expression (e.g. "0 2 * * *" for 02:00 every day)`);
 	}
-	const signals: EventEmitter = options.signals ?? process;
-	let current: Promise<void> | undefined;
-	let controller: AbortController | undefined;
-	let stopping = false;
-	let exitCode: number = EXIT.OK;
-	let resolveStopped!: (code: number) => void;
-	const stopped = new Promise<number>((resolve) => {
-		resolveStopped = resolve;
-	});
+	return new CronSchedule(options);
+}
 
-	const task = cron.schedule(
-		options.cron,
-		async (context) => {
-			if (stopping) return;
-			if (current) {
-				reporter.log('warn', 'schedule.overlap', `Slot ${context.date.toISOString()} skipped: the previous run is still going`);
-				return;
-			}
-			controller = new AbortController();
-			const slot = context.date;
-			current = (async () => {
-				try {
-					const summary = await options.runOnce(slot, controller!.signal);
-					if (summary.status === 'fatal') {
-						reporter.log('error', 'schedule.fatal', 'Stopping the schedule: fix the account (credentials or quota) and start it again');
-						exitCode = summary.exitCode;
-						stop();
-					} else if (summary.status === 'interrupted') {
-						exitCode = summary.exitCode;
-					}
-				} catch (error) {
-					reporter.log('error', 'schedule.run_failed', `Run for ${slot.toISOString()} failed: ${messageOf(error)}`);
-				} finally {
-					current = undefined;
-					controller = undefined;
-					reporter.log('info', 'schedule.next', nextMessage());
-					if (stopping) finish();
-				}
-			})();
-			await current;
-		},
-		{
+class CronSchedule implements ScheduleHandle {
+	readonly stopped: Promise<number>;
+	private resolveStopped!: (code: number) => void;
+	private readonly task: ReturnType<typeof cron.schedule>;
+	private readonly signals: EventEmitter;
+	private readonly reporter: Reporter;
+	private current?: Promise<void>;
+	private controller?: AbortController;
+	private stopping = false;
+	private finished = false;
+	private exitCode: number = EXIT.OK;
+
+	constructor(private readonly options: ScheduleOptions) {
+		this.reporter = options.reporter;
+		this.stopped = new Promise<number>((resolve) => {
+			this.resolveStopped = resolve;
+		});
+		this.task = cron.schedule(options.cron, async (context) => await this.onSlot(context.date), {
 			timezone: options.timezone,
 			name: 'tracking-export',
 			noOverlap: true,
 			logger: {
-				info: (message) => reporter.log('debug', 'cron', message),
-				warn: (message) => reporter.log('debug', 'cron', message),
-				error: (message) => reporter.log('error', 'cron', messageOf(message)),
-				debug: (message) => reporter.log('debug', 'cron', messageOf(message)),
+				info: (message) => this.reporter.log('debug', 'cron', message),
+				warn: (message) => this.reporter.log('debug', 'cron', message),
+				error: (message) => this.reporter.log('error', 'cron', messageOf(message)),
+				debug: (message) => this.reporter.log('debug', 'cron', messageOf(message)),
 			},
-		},
-	);
+		});
+		this.signals = options.signals ?? process;
+		this.signals.on('SIGTERM', this.onSignal);
+		this.signals.on('SIGINT', this.onSignal);
+		this.reporter.log('info', 'schedule.start', `Scheduled "${options.cron}" (${options.timezone}); ${this.nextMessage()}`, {
+			cron: options.cron,
+			timezone: options.timezone,
+		});
+	}
 
-	function nextMessage(): string {
-		if (stopping) return 'Schedule stopped';
-		const next = task.getNextRun();
+	nextRun(): Date | null {
+		return this.stopping ? null : this.task.getNextRun();
+	}
+
+	busy(): boolean {
+		return this.current !== undefined;
+	}
+
+	readonly stop = (): void => {
+		if (!this.stopping) {
+			this.stopping = true;
+			void this.task.destroy();
+		}
+		if (!this.current) this.finish();
+	};
+
+	private async onSlot(slot: Date): Promise<void> {
+		if (this.stopping) return;
+		if (this.current) {
+			this.reporter.log('warn', 'schedule.overlap', `Slot ${slot.toISOString()} skipped: the previous run is still going`);
+			return;
+		}
+		this.controller = new AbortController();
+		this.current = this.runSlot(slot, this.controller.signal);
+		await this.current;
+	}
+
+	private async runSlot(slot: Date, signal: AbortSignal): Promise<void> {
+		try {
+			const summary = await this.options.runOnce(slot, signal);
+			if (summary.status === 'fatal') {
+				this.reporter.log('error', 'schedule.fatal', 'Stopping the schedule: fix the account (credentials or quota) and start it again');
+				this.exitCode = summary.exitCode;
+				this.stop();
+			} else if (summary.status === 'interrupted') {
+				this.exitCode = summary.exitCode;
+			}
+		} catch (error) {
+			this.reporter.log('error', 'schedule.run_failed', `Run for ${slot.toISOString()} failed: ${messageOf(error)}`);
+		} finally {
+			this.current = undefined;
+			this.controller = undefined;
+			this.reporter.log('info', 'schedule.next', this.nextMessage());
+			if (this.stopping) this.finish();
+		}
+	}
+
+	private readonly onSignal = (signal: NodeJS.Signals): void => {
+		if (!this.stopping) {
+			const message = this.current ? `${signal}: stopping after the run in progress (send ${signal} again to abort it)` : `${signal}: stopping`;
+			this.reporter.log('info', 'schedule.stopping', message);
+			this.stop();
+			return;
+		}
+		if (this.controller && !this.controller.signal.aborted) {
+			this.reporter.log('warn', 'schedule.abort', `${signal} again: aborting the run in progress; nothing will be committed`);
+			this.exitCode = SIGNAL_EXIT[signal] ?? EXIT.INTERRUPTED_SIGTERM;
+			this.controller.abort(new InterruptedError(`Interrupted by ${signal}`, this.exitCode));
+		}
+	};
+
+	private nextMessage(): string {
+		if (this.stopping) return 'Schedule stopped';
+		const next = this.task.getNextRun();
 		return next ? `Next run at ${next.toISOString()}` : 'No further run scheduled';
 	}
 
-	let finished = false;
-	function finish(): void {
-		if (finished) return;
-		finished = true;
-		signals.off('SIGTERM', onSignal);
-		signals.off('SIGINT', onSignal);
-		resolveStopped(exitCode);
+	private finish(): void {
+		if (this.finished) return;
+		this.finished = true;
+		this.signals.off('SIGTERM', this.onSignal);
+		this.signals.off('SIGINT', this.onSignal);
+		this.resolveStopped(this.exitCode);
 	}
-
-	function stop(): void {
-		if (!stopping) {
-			stopping = true;
-			void task.destroy();
-		}
-		if (!current) finish();
-	}
-
-	function onSignal(signal: NodeJS.Signals): void {
-		if (!stopping) {
-			reporter.log('info', 'schedule.stopping', current
-				? `${signal}: stopping after the run in progress (send ${signal} again to abort it)`
-				: `${signal}: stopping`);
-			stop();
-			return;
-		}
-		if (controller && !controller.signal.aborted) {
-			reporter.log('warn', 'schedule.abort', `${signal} again: aborting the run in progress; nothing will be committed`);
-			exitCode = SIGNAL_EXIT[signal] ?? EXIT.INTERRUPTED_SIGTERM;
-			controller.abort(new InterruptedError(`Interrupted by ${signal}`, exitCode));
-		}
-	}
-	signals.on('SIGTERM', onSignal);
-	signals.on('SIGINT', onSignal);
-
-	reporter.log('info', 'schedule.start', `Scheduled "${options.cron}" (${options.timezone}); ${nextMessage()}`, {
-		cron: options.cron,
-		timezone: options.timezone,
-	});
-
-	return {
-		stopped,
-		stop,
-		nextRun: () => (stopping ? null : task.getNextRun()),
-		busy: () => current !== undefined,
-	};
 }
 
-/**
- * The latest slot of a cron expression at or before `now` (for `run
- * --scheduled-time cron`, so a retried CronJob reuses its run id). Looks back
- * minute by minute (second by second for 6-field expressions), up to 8 days.
- */
-export function latestSlot(expression: string, timezone: string, now: Date): Date {
-	if (!cron.validate(expression)) throw new ConfigError(`"${expression}" is not a valid cron expression`);
-	const task = cron.createTask(expression, () => {}, { timezone });
-	try {
-		const withSeconds = expression.trim().split(/\s+/).length === 6;
-		const step = withSeconds ? 1000 : 60_000;
-		const limit = withSeconds ? 3600 : 8 * 24 * 60;
-		let t = Math.floor(now.getTime() / step) * step;
-		for (let i = 0; i <= limit; i++, t -= step) {
-			if (task.match(new Date(t))) return new Date(t);
-		}
-	} finally {
-		void task.destroy();
-	}
-	throw new ConfigError(`"${expression}" has no slot in the last ${expression.trim().split(/\s+/).length === 6 ? 'hour' : '8 days'}: give --scheduled-time explicitly`);
-}
+export { latestSlot } from './latest-slot';

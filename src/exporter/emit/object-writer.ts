@@ -139,35 +139,33 @@ export class ObjectWriter {
 			this.rejectFailed = reject;
 		});
 		this.failed.catch(() => {});
-		const upload = new Upload({
-			client: this.options.client,
-			params: {
-				Bucket: this.options.bucket,
-				Key: this.options.key,
-				Body: counter,
-				ContentType: this.options.gzip ? 'application/gzip' : 'text/csv; charset=utf-8',
-			},
-			partSize: this.options.partSize,
-			queueSize: this.options.queueSize ?? 1,
-			leavePartsOnError: false,
-		});
-		this.uploadDone = upload.done().then(
-			() => undefined,
-			(error: unknown) => {
-				const wrapped =
-					error instanceof StorageError
-						? error
-						: new StorageError(
-								`Upload of s3://${this.options.bucket}/${this.options.key} failed: ${describeStorageError(error)}`,
-								{ cause: error },
-							);
-				this.fail(wrapped);
-				throw wrapped;
-			},
-		);
+		this.uploadDone = this.upload(counter);
 		this.uploadDone.catch(() => {});
 		this.head.write(Buffer.from(csvHeader(), 'utf8'));
 	}
+
+	/** The multipart upload reading `body`; its failure fails the writer. */
+	private async upload(body: ByteCounter): Promise<void> {
+		const { client, bucket, key, gzip, partSize, queueSize } = this.options;
+		const upload = new Upload({
+			client,
+			params: { Bucket: bucket, Key: key, Body: body, ContentType: gzip ? 'application/gzip' : 'text/csv; charset=utf-8' },
+			partSize,
+			queueSize: queueSize ?? 1,
+			leavePartsOnError: false,
+		});
+		try {
+			await upload.done();
+		} catch (error) {
+			const wrapped =
+				error instanceof StorageError
+					? error
+					: new StorageError(`Upload of s3://${bucket}/${key} failed: ${describeStorageError(error)}`, { cause: error });
+			this.fail(wrapped);
+			throw wrapped;
+		}
+	}
+
 
 	private fail(error: Error): void {
 		if (this.failure) return;

@@ -2,7 +2,8 @@ import type { RunContext } from '../run/run-context';
 import type { ExportState } from '../state/export-state';
 import type { Journal } from '../state/journal';
 import { formatLocation } from '../storage/storage';
-import { checked, preflight } from './preflight';
+import { checked } from '../storage/storage-problem';
+import { preflight } from './preflight';
 import { recoverInterrupted } from './recovery';
 import { loadShipmentList, type Shipment } from './shipment-list';
 

@@ -67,10 +67,7 @@ export async function recoverInflight(
 	const stream = await storage.openRead(data);
 	if (!stream) return none;
 	const rows = await adoptRows(stream, inflight.dataUrl.endsWith('.gz'), state, shipments);
-	const manifest = storage.parse(inflight.manifestUrl);
-	if ((await storage.size(manifest)) === null) {
-		await storage.writeText(manifest, manifestJson([{ url: inflight.dataUrl, bytes: size, rows }]));
-	}
+	await writeMissingManifest(storage, inflight, size, rows);
 	state.addRun({
 		runId: inflight.runId,
 		scheduledAt: inflight.scheduledAt,
@@ -87,6 +84,12 @@ export async function recoverInflight(
 		{ runId: inflight.runId, object: inflight.dataUrl, events: rows },
 	);
 	return { adopted: true, runId: inflight.runId, events: rows, objects: [inflight.dataUrl] };
+}
+
+/** The object is whole (multipart completion is atomic); its manifest may not have been written. */
+async function writeMissingManifest(storage: Storage, inflight: InflightRun, bytes: number, rows: number): Promise<void> {
+	const manifest = storage.parse(inflight.manifestUrl);
+	if ((await storage.size(manifest)) === null) await storage.writeText(manifest, manifestJson([{ url: inflight.dataUrl, bytes, rows }]));
 }
 
 /** Reads the object's rows back into the state (exported ids, milestone, times); returns the row count. */

@@ -275,33 +275,14 @@ async function readConfigFile(file: string, warnings: string[]): Promise<Record<
 export async function resolveConfig(options: ResolveOptions = {}): Promise<ResolvedConfig> {
 	const env = options.env ?? process.env;
 	const flags = options.flags ?? {};
-	const cwd = options.cwd ?? process.cwd();
 	const warnings: string[] = [];
 	const configFile = options.configFile ?? env.TRACKING_EXPORT_CONFIG;
-	const file = configFile ? await readConfigFile(path.resolve(cwd, configFile), warnings) : {};
-
+	const file = configFile ? await readConfigFile(path.resolve(options.cwd ?? process.cwd(), configFile), warnings) : {};
 	const config: Record<string, unknown> = {};
 	const sources: Record<string, ConfigSource> = {};
 	const secrets: string[] = [];
 	for (const spec of SETTINGS) {
-		let value: string | number | boolean = spec.default;
-		let source: ConfigSource = 'default';
-		const fromFile = getPath(file, spec.path);
-		if (fromFile !== undefined && fromFile !== null) {
-			value = coerce(spec, fromFile, 'config file');
-			source = 'file';
-		}
-		const fromEnv = spec.env ? env[spec.env] : undefined;
-		if (fromEnv !== undefined && fromEnv !== '') {
-			value = coerce(spec, fromEnv, `environment ${spec.env}`);
-			source = 'env';
-		}
-		const fromFlag = flags[spec.path];
-		if (fromFlag !== undefined) {
-			if (spec.secret) throw new ConfigError(`${spec.path} is a secret: set it in the environment or the config file`);
-			value = coerce(spec, fromFlag, `--${spec.flag}`);
-			source = 'flag';
-		}
+		const { value, source } = resolveSetting(spec, file, env, flags);
 		if (spec.secret && typeof value === 'string' && value !== '') secrets.push(value);
 		setPath(config, spec.path, value);
 		sources[spec.path] = source;
@@ -315,6 +296,24 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<Resol
 		}
 	}
 	return { config: resolved, sources, secrets, warnings };
+}
+
+/** One setting's value and where it came from: flag over environment over file over default (each given value is checked). */
+function resolveSetting(
+	spec: SettingSpec,
+	file: Record<string, unknown>,
+	env: NodeJS.ProcessEnv,
+	flags: Record<string, unknown>,
+): { value: string | number | boolean; source: ConfigSource } {
+	let resolved: { value: string | number | boolean; source: ConfigSource } = { value: spec.default, source: 'default' };
+	const fromFile = getPath(file, spec.path);
+	if (fromFile !== undefined && fromFile !== null) resolved = { value: coerce(spec, fromFile, 'config file'), source: 'file' };
+	const fromEnv = spec.env ? env[spec.env] : undefined;
+	if (fromEnv !== undefined && fromEnv !== '') resolved = { value: coerce(spec, fromEnv, `environment ${spec.env}`), source: 'env' };
+	const fromFlag = flags[spec.path];
+	if (fromFlag === undefined) return resolved;
+	if (spec.secret) throw new ConfigError(`${spec.path} is a secret: set it in the environment or the config file`);
+	return { value: coerce(spec, fromFlag, `--${spec.flag}`), source: 'flag' };
 }
 
 /** The settings one command needs are there and make sense. */

@@ -171,21 +171,7 @@ function collectCsv(text: string, origin: string): Collected {
 		);
 	}
 	const badRows: BadRow[] = [];
-	let records: Array<{ record: string[]; info: { lines: number } }>;
-	try {
-		records = parseCsv(text, {
-			bom: true,
-			info: true,
-			relax_column_count: true,
-			skip_empty_lines: true,
-			skip_records_with_error: true,
-			on_skip: (error: { message?: string; lines?: number } | undefined) => {
-				badRows.push({ line: error?.lines ?? 0, reason: `not valid CSV: ${error?.message ?? 'unreadable row'}` });
-			},
-		}) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-	} catch (error) {
-		throw new ConfigError(`${origin} is not valid CSV: ${(error as Error).message}`, { cause: error });
-	}
+	const records = readCsvRecords(text, origin, badRows);
 	if (records.length === 0) return { rows: [], badRows };
 	const [first, ...rest] = records;
 	const { index } = columnIndex(first.record);
@@ -196,24 +182,45 @@ function collectCsv(text: string, origin: string): Collected {
 				'expected provider,carrier,tracking_number[,phone,ship_from,ship_to]',
 		);
 	}
-	const rows = rest.map(({ record, info }) => {
-		const pick = (column: keyof RawRow) => (index[column] === undefined ? undefined : record[index[column]!]);
-		const raw: RawRow = {
-			provider: pick('provider'),
-			carrier: pick('carrier'),
-			tracking_number: pick('tracking_number'),
-			phone: pick('phone'),
-			ship_from: pick('ship_from'),
-			ship_to: pick('ship_to'),
-		};
-		return { raw, line: info.lines, width: record.length };
-	});
-	for (const row of rows) {
-		if (row.width > first.record.length) {
-			badRows.push({ line: row.line, reason: `${row.width} fields where the header has ${first.record.length}` });
+	const rows: Collected['rows'] = [];
+	for (const { record, info } of rest) {
+		if (record.length > first.record.length) {
+			badRows.push({ line: info.lines, reason: `${record.length} fields where the header has ${first.record.length}` });
+		} else {
+			rows.push({ raw: rawFromRecord(record, index), line: info.lines });
 		}
 	}
-	return { rows: rows.filter((row) => row.width <= first.record.length), badRows };
+	return { rows, badRows };
+}
+
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** csv-parse's records with their line; unreadable rows go to `badRows`. */
+function readCsvRecords(text: string, origin: string, badRows: BadRow[]): CsvRecord[] {
+	try {
+		return parseCsv(text, {
+			bom: true,
+			info: true,
+			relax_column_count: true,
+			skip_empty_lines: true,
+			skip_records_with_error: true,
+			on_skip: (error: { message?: string; lines?: number } | undefined) => {
+				badRows.push({ line: error?.lines ?? 0, reason: `not valid CSV: ${error?.message ?? 'unreadable row'}` });
+			},
+		}) as unknown as CsvRecord[];
+	} catch (error) {
+		throw new ConfigError(`${origin} is not valid CSV: ${(error as Error).message}`, { cause: error });
+	}
+}
+
+/** A row's raw values, column by column. */
+function rawRow(pick: (column: keyof RawRow) => unknown): RawRow {
+	return Object.fromEntries((Object.keys(COLUMN_ALIASES) as Array<keyof RawRow>).map((column) => [column, pick(column)])) as unknown as RawRow;
+}
+
+function rawFromRecord(record: string[], index: Partial<Record<keyof RawRow, number>>): RawRow {
+	const pick = (column: keyof RawRow) => (index[column] === undefined ? undefined : record[index[column]!]);
+	return rawRow(pick);
 }
 
 function rawFromObject(value: unknown): RawRow | string {
@@ -224,14 +231,7 @@ function rawFromObject(value: unknown): RawRow | string {
 		// camelCase spellings (trackingNumber, shipFrom) arrive lower-cased without the underscore.
 		return lower.get(column.replace(/_/g, ''));
 	};
-	return {
-		provider: pick('provider'),
-		carrier: pick('carrier'),
-		tracking_number: pick('tracking_number'),
-		phone: pick('phone'),
-		ship_from: pick('ship_from'),
-		ship_to: pick('ship_to'),
-	};
+	return rawRow(pick);
 }
 
 /** 1-based line of the start of each element of a top-level JSON array. */
