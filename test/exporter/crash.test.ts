@@ -9,6 +9,8 @@ import { Clock, harness, sandboxAt, tempDir, testConfig, writeShipments, useLoca
 
 const FAKE_START = Date.parse('2024-03-10T02:00:00Z');
 const MINUTE = 60_000;
+/** A real child process, 40 queries and two reruns: about 8 s on a busy 2-core machine, a small share of this. */
+const HEAVY_TIMEOUT_MS = 120_000;
 
 const local = useLocalS3();
 const cleanups = local.cleanups;
@@ -77,8 +79,8 @@ describe('the 30-minute rule across a SIGKILL', () => {
 				CLOCK_REAL_ANCHOR: String(anchor),
 				CLOCK_FACTOR: String(factor),
 				EXPORT_CONFIG: JSON.stringify(config),
-				// A 10-minute lease (300 ms real), 4 numbers reserved per journal write.
-				EXPORT_LEASE: JSON.stringify({ leaseMs: 10 * MINUTE, chunk: 4 }),
+				// A 20-minute lease (600 ms real, so a journal write on a busy machine fits in it), 4 numbers reserved per journal write.
+				EXPORT_LEASE: JSON.stringify({ leaseMs: 20 * MINUTE, chunk: 4 }),
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -113,5 +115,5 @@ describe('the 30-minute rule across a SIGKILL', () => {
 		expect(later.status).toBe('ok');
 		expect(later.shipments.skippedLockout).toBe(0);
 		expect(tooSoon(kuaidi100Queries(sandbox))).toEqual([]);
-	});
+	}, HEAVY_TIMEOUT_MS);
 });

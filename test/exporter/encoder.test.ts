@@ -12,6 +12,8 @@ import { Clock, harness, listKeys, sandboxAt, threadEncoder, tempDir, testConfig
 
 const local = useLocalS3();
 const FETCHED_AT = new Date('2024-03-10T02:00:00Z');
+/** The 50,000-event reply: its size is the point (a thread's heap); about 8 s on a busy 2-core machine, a small share of this. */
+const HEAVY_TIMEOUT_MS = 120_000;
 
 /** Text that CSV and UTF-8 must carry intact: quotes, commas, CR, LF, Chinese, emoji, blanks. */
 const TEXTS = ['快件已签收，签收人：本人', 'left "North China" hub, gate 4', 'line one\r\nline two', 'cr\ronly', '📦 out for delivery', '  ', 'null', 'plain'];
@@ -130,7 +132,7 @@ describe('encoder threads', () => {
 			expect(result.fetched).toBe(50_000);
 			expect(Buffer.from(result.csv).equals(Buffer.from(expected.csv))).toBe(true);
 		});
-	});
+	}, HEAVY_TIMEOUT_MS);
 
 	it('a reply a thread cannot encode fails that request, with the reason; the others in flight complete', async () => {
 		const [good, other] = await requests(2);
