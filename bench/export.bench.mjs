@@ -210,7 +210,7 @@ async function childPipeline(size, endpoint) {
 	const { createEncoder } = require(path.join(dist, 'exporter', 'emit', 'encoder'));
 	const { runPool } = require(path.join(dist, 'core', 'pool'));
 	const { ExportState } = require(path.join(dist, 'exporter', 'state', 'export-state'));
-	const { resolveConfig } = require(path.join(dist, 'exporter', 'intake', 'settings'));
+	const { resolveConfig } = require(path.join(dist, 'exporter', 'intake', 'resolve-settings'));
 	const { config: defaults } = await resolveConfig({ env: {}, flags: {} });
 	const threads = args.threads === undefined ? defaults.threads : Number(args.threads);
 	const concurrency = defaults.concurrency;
@@ -375,9 +375,9 @@ async function childPipeline(size, endpoint) {
 async function childPolling(count, delay, concurrency, endpoint, sandbox) {
 	const { writeFileSync } = await import('node:fs');
 	const { runExport } = require(path.join(dist, 'exporter', 'run', 'run-export'));
-	const { resolveConfig } = require(path.join(dist, 'exporter', 'intake', 'settings'));
+	const { resolveConfig } = require(path.join(dist, 'exporter', 'intake', 'resolve-settings'));
 	const { Storage, createS3Client } = require(path.join(dist, 'exporter', 'storage', 'storage'));
-	const { MemoryReporter } = require(path.join(dist, 'exporter', 'report', 'reporters'));
+	const { MemoryReporter } = require(path.join(dist, 'exporter', 'report', 'memory-reporter'));
 	const { SANDBOX_KUAIDI100, SANDBOX_KEYDELIVERY } = require(path.join(dist, 'sandbox'));
 	const dir = mkdtempSync(path.join(tmpdir(), 'bench-poll-'));
 	try {

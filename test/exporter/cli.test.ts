@@ -8,7 +8,7 @@ import type * as DemoModule from '../../src/exporter/demo/demo';
 import type { DemoSandboxModule } from '../../src/exporter/demo/demo-services';
 import * as sandboxModule from '../../src/sandbox';
 import { EXIT } from '../../src/exporter/exit-codes';
-import { MemoryReporter } from '../../src/exporter/report/reporters';
+import { MemoryReporter } from '../../src/exporter/report/memory-reporter';
 import { SANDBOX_KEYDELIVERY, SANDBOX_KUAIDI100, sampleShipments, type Sandbox } from '../../src/sandbox';
 import { compiled } from './compiled';
 import { BUCKET, Clock, SECRETS, listKeys, sandboxAt, startS3, tempDir, writeShipments, type LocalS3 } from './helpers';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fetchTransport, type HttpTransport } from '../../src/core/http';
 import { EXIT, InterruptedError } from '../../src/exporter/exit-codes';
 import { runIdOf } from '../../src/exporter/emit/object-layout';
-import type { RunSummary } from '../../src/exporter/report/reporters';
+import type { RunSummary } from '../../src/exporter/run/run-summary';
 import { Kuaidi100Client } from '../../src/kuaidi100/client';
 import { SANDBOX_KUAIDI100, sampleShipments, type Sandbox } from '../../src/sandbox';
 import { expectContract } from './contract';

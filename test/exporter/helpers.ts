@@ -19,15 +19,17 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
 	close(): Promise<void>;
 	httpServer?: http.Server;
 };
-import { resolveConfig, type ExportConfig } from '../../src/exporter/intake/settings';
+import { resolveConfig } from '../../src/exporter/intake/resolve-settings';
+import type { ExportConfig } from '../../src/exporter/intake/settings';
 import { eventId, flattenLines, text } from '../../src/normalize/event';
 import { isTerminal, milestoneOfCode } from '../../src/normalize/milestones';
 import { localTimeToUtcIso } from '../../src/normalize/time';
 import { ThreadEncoder } from '../../src/exporter/emit/encoder';
 import { encodeThreadScript } from './compiled';
-import { MemoryReporter, redactor } from '../../src/exporter/report/reporters';
+import { MemoryReporter } from '../../src/exporter/report/memory-reporter';
+import { redactor } from '../../src/exporter/report/redact';
 import { runExport, type RunDeps } from '../../src/exporter/run/run-export';
-import type { RunSummary } from '../../src/exporter/report/reporters';
+import type { RunSummary } from '../../src/exporter/run/run-summary';
 import { Storage, createS3Client } from '../../src/exporter/storage/storage';
 import {
 	SANDBOX_KEYDELIVERY,

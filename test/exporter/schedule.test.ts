@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/exporter/exit-codes';
-import { MemoryReporter, type RunSummary } from '../../src/exporter/report/reporters';
-import { emptySummary } from '../../src/exporter/run/run-summary';
+import { MemoryReporter } from '../../src/exporter/report/memory-reporter';
+import { emptySummary, type RunSummary } from '../../src/exporter/run/run-summary';
 import { latestSlot, startSchedule } from '../../src/exporter/cli/schedule';
 
 function summaryFor(slot: Date, status: RunSummary['status'] = 'ok', exitCode = 0): RunSummary {

@@ -1,14 +1,14 @@
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRunConfig, resolveConfig } from '../../src/exporter/intake/settings';
+import { checkRunConfig, resolveConfig } from '../../src/exporter/intake/resolve-settings';
 import { ConfigError } from '../../src/exporter/exit-codes';
 import { parseOutputLocation } from '../../src/exporter/storage/location';
 import { csvHeader, encodeRows, eventRow } from '../../src/exporter/emit/csv';
 import { manifestJson, runIdOf, runLayout } from '../../src/exporter/emit/object-layout';
 import { runPool } from '../../src/core/pool';
 import { RateLimiter } from '../../src/exporter/fetch/rate-limiter';
-import { redactor } from '../../src/exporter/report/reporters';
+import { redactor } from '../../src/exporter/report/redact';
 import { arrayElementLines, decodeList, parseShipmentList, unclosedQuoteLine } from '../../src/exporter/intake/shipment-list';
 import { ExportState, packPrefixes } from '../../src/exporter/state/export-state';
 import { journalLocation } from '../../src/exporter/state/journal';

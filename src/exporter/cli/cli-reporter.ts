@@ -1,5 +1,8 @@
 import type { ExportConfig } from '../intake/settings';
-import { JsonReporter, TerminalReporter, redactor, type Reporter } from '../report/reporters';
+import { JsonReporter } from '../report/json-reporter';
+import { TerminalReporter } from '../report/terminal-reporter';
+import { redactor } from '../report/redact';
+import type { Reporter } from '../report/reporter';
 import type { CliIO } from './io';
 import { terminalProgressBar } from './progress-bar';
 

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { DEMO_LOG } from '../demo/demo-dir';
 import { DemoReporter } from '../demo/demo-reporter';
 import { ConfigError } from '../exit-codes';
-import { JsonReporter, type Reporter } from '../report/reporters';
+import { JsonReporter } from '../report/json-reporter';
+import type { Reporter } from '../report/reporter';
 import type { CliIO } from './io';
 import { terminalProgressBar } from './progress-bar';
 

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, messageOf } from '../exit-codes';
 import { SETTINGS } from '../intake/settings';
-import { redactor } from '../report/reporters';
+import { redactor } from '../report/redact';
 import { addDemoCommand } from './demo-command';
 import { EXIT_CODES_HELP } from './help';
 import type { CliIO } from './io';

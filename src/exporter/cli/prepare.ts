@@ -1,6 +1,7 @@
-import { DEFAULT_CRON, resolveConfig, type ExportConfig, type ResolvedConfig } from '../intake/settings';
+import { DEFAULT_CRON, type ExportConfig } from '../intake/settings';
+import { resolveConfig, type ResolvedConfig } from '../intake/resolve-settings';
 import { ConfigError } from '../exit-codes';
-import type { Reporter } from '../report/reporters';
+import type { Reporter } from '../report/reporter';
 import { Storage, lazyS3 } from '../storage/storage';
 import { makeReporter } from './cli-reporter';
 import { flagsOf } from './help';

@@ -1,4 +1,4 @@
-import type { ProgressBar } from '../report/reporters';
+import type { ProgressBar } from '../report/reporter';
 
 /**
  * A progress bar on a terminal stream (cli-progress, loaded only on a terminal).

@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import cron from 'node-cron';
 import { ConfigError, EXIT, InterruptedError, messageOf } from '../exit-codes';
-import type { Reporter, RunSummary } from '../report/reporters';
+import type { Reporter } from '../report/reporter';
+import type { RunSummary } from '../run/run-summary';
 
 export interface ScheduleOptions {
 	cron: string;

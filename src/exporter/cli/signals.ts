@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { EXIT, InterruptedError } from '../exit-codes';
-import type { Reporter } from '../report/reporters';
+import type { Reporter } from '../report/reporter';
 
 /** First signal: finish the run in progress, then exit. Second: abort it. */
 export function interruptOnSignals(signals: EventEmitter, reporter: Reporter): { signal: AbortSignal; dispose: () => void } {

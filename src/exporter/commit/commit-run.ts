@@ -1,7 +1,7 @@
 import type { Outcome } from '../emit/shipment-emitter';
 import type { MinIntervalBook } from '../fetch/min-interval-book';
 import { messageOf } from '../exit-codes';
-import type { ObjectInfo } from '../report/reporters';
+import type { ObjectInfo } from '../run/run-summary';
 import type { RunContext } from '../run/run-context';
 import { ExportState } from '../state/export-state';
 import { formatLocation } from '../storage/storage';

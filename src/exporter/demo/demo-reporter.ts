@@ -1,5 +1,7 @@
 import { appendFileSync } from 'node:fs';
-import { JsonReporter, type Level, type Progress, type ProgressBar, type Reporter, type RunSummary } from '../report/reporters';
+import { JsonReporter } from '../report/json-reporter';
+import type { Level, Progress, ProgressBar, Reporter } from '../report/reporter';
+import type { RunSummary } from '../run/run-summary';
 
 /**
  * The demo's reporter for a person: every log line and summary goes, as JSON,

@@ -1,6 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { summaryHeadline, type RunSummary } from '../report/reporters';
+import { summaryHeadline } from '../report/summary-text';
+import type { RunSummary } from '../run/run-summary';
 
 /** The command a person runs next (from a clone, where the demo runs). */
 export const DEMO_AGAIN = 'npm run demo -- --runs 3';

@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { EXIT } from '../exit-codes';
-import { resolveConfig, type ExportConfig } from '../intake/settings';
-import type { Reporter } from '../report/reporters';
+import { resolveConfig } from '../intake/resolve-settings';
+import type { ExportConfig } from '../intake/settings';
+import type { Reporter } from '../report/reporter';
 import { runExport } from '../run/run-export';
 import { Storage } from '../storage/storage';
 import { DEMO_LOG, prepareDemoDir } from './demo-dir';

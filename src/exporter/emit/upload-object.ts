@@ -1,5 +1,5 @@
 import { ExporterError, StorageError, messageOf } from '../exit-codes';
-import type { ObjectInfo } from '../report/reporters';
+import type { ObjectInfo } from '../run/run-summary';
 import type { RunContext } from '../run/run-context';
 import { manifestJson } from './object-layout';
 import type { ObjectWriter } from './object-writer';

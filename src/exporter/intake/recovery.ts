@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { manifestJson } from '../emit/object-layout';
-import type { Reporter } from '../report/reporters';
+import type { Reporter } from '../report/reporter';
 import type { Shipment } from './shipment-list';
 import { eventIdPrefix, shipmentKey } from '../../core/keys';
 import type { Readable } from 'node:stream';

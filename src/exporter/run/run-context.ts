@@ -4,7 +4,8 @@ import type { RunLayout } from '../emit/object-layout';
 import type { LeaseOptions } from '../fetch/min-interval-book';
 import type { Sleep } from '../fetch/rate-limiter';
 import type { ExportConfig } from '../intake/settings';
-import type { Reporter, RunSummary } from '../report/reporters';
+import type { Reporter } from '../report/reporter';
+import type { RunSummary } from './run-summary';
 import type { StateStore } from '../state/state-store';
 import type { Storage } from '../storage/storage';
 

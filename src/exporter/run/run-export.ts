@@ -4,12 +4,12 @@ import { ShipmentEmitter } from '../emit/shipment-emitter';
 import { uploadObject } from '../emit/upload-object';
 import { prepareFetch, runFetch } from '../fetch/fetch-phase';
 import { runIntake } from '../intake/intake';
-import { checkRunConfig, type ExportConfig } from '../intake/settings';
-import type { RunSummary } from '../report/reporters';
+import { checkRunConfig } from '../intake/resolve-settings';
+import type { ExportConfig } from '../intake/settings';
 import { selectDue } from '../select/select-due';
 import { StateStore } from '../state/state-store';
 import type { RunContext, RunDeps } from './run-context';
-import { emptySummary, finishSummary, recordFailure } from './run-summary';
+import { emptySummary, finishSummary, recordFailure, type RunSummary } from './run-summary';
 
 export type { RunDeps } from './run-context';
 

@@ -1,6 +1,43 @@
 import { ConfigError, EXIT, ExporterError, FatalAccountError, InterruptedError, messageOf } from '../exit-codes';
 import type { ExportConfig } from '../intake/settings';
-import type { RunSummary } from '../report/reporters';
+
+/** An object a run wrote. */
+export interface ObjectInfo {
+	url: string;
+	key: string;
+	bytes: number;
+	rows: number;
+}
+
+/** What a run did, as the reporters print it and `runExport` returns it. */
+export interface RunSummary {
+	runId: string;
+	scheduledAt: string;
+	status: 'ok' | 'already-done' | 'failed' | 'fatal' | 'interrupted' | 'config';
+	exitCode: number;
+	error?: string;
+	startedAt: string;
+	finishedAt: string;
+	durationMs: number;
+	shipments: {
+		listed: number;
+		badRows: number;
+		due: number;
+		queried: number;
+		skippedLockout: number;
+		skippedTerminal: number;
+		noResultYet: number;
+		failed: number;
+	};
+	events: { fetched: number; new: number; duplicate: number };
+	objects: ObjectInfo[];
+	manifest?: string;
+	bytes: number;
+	recovered?: { runId: string; events: number; objects: string[] };
+	committed: boolean;
+	/** Things that did not stop the run but need a look (an empty shipment list); exit 4 with --strict. */
+	warnings?: string[];
+}
 
 export function emptySummary(layout: { runId: string; scheduledAt: string }, startedAt: Date): RunSummary {
 	return {
