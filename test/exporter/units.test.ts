@@ -5,11 +5,13 @@ import { checkRunConfig, resolveConfig } from '../../src/exporter/intake/resolve
 import { ConfigError } from '../../src/exporter/exit-codes';
 import { parseOutputLocation } from '../../src/exporter/storage/location';
 import { csvHeader, encodeRows, eventRow } from '../../src/exporter/emit/csv';
-import { manifestJson, runIdOf, runLayout } from '../../src/exporter/emit/object-layout';
+import { manifestJson } from '../../src/exporter/emit/manifest';
+import { runIdOf, runLayout } from '../../src/exporter/emit/object-layout';
 import { runPool } from '../../src/core/pool';
 import { RateLimiter } from '../../src/exporter/fetch/rate-limiter';
 import { redactor } from '../../src/exporter/report/redact';
-import { arrayElementLines, decodeList, parseShipmentList, unclosedQuoteLine } from '../../src/exporter/intake/shipment-list';
+import { arrayElementLines, unclosedQuoteLine } from '../../src/exporter/intake/list-formats';
+import { decodeList, parseShipmentList } from '../../src/exporter/intake/shipment-list';
 import { ExportState, packPrefixes } from '../../src/exporter/state/export-state';
 import { journalLocation } from '../../src/exporter/state/journal';
 import { parseLocation } from '../../src/exporter/storage/storage';

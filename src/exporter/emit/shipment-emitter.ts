@@ -1,5 +1,5 @@
 import type { Milestone } from '../../normalize/milestones';
-import type { Shipment } from '../intake/shipment-list';
+import type { Shipment } from '../intake/shipment-row';
 import type { RunContext } from '../run/run-context';
 import type { ExportState } from '../state/export-state';
 import type { EncodedShipment } from './encode-shipment';

@@ -1,7 +1,7 @@
 import { ExporterError, StorageError, messageOf } from '../exit-codes';
 import type { ObjectInfo } from '../run/run-summary';
 import type { RunContext } from '../run/run-context';
-import { manifestJson } from './object-layout';
+import { manifestJson } from './manifest';
 import type { ObjectWriter } from './object-writer';
 
 export type UploadResult =

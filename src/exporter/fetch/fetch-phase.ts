@@ -1,6 +1,6 @@
 import { providerOf } from '../../providers';
 import type { ShipmentEmitter } from '../emit/shipment-emitter';
-import type { Shipment } from '../intake/shipment-list';
+import type { Shipment } from '../intake/shipment-row';
 import type { RunContext } from '../run/run-context';
 import type { Journal } from '../state/journal';
 import { fetchShipments } from './fetch-shipments';

@@ -1,6 +1,6 @@
 import { runPool } from '../../core/pool';
 import type { ShipmentEmitter } from '../emit/shipment-emitter';
-import type { Shipment } from '../intake/shipment-list';
+import type { Shipment } from '../intake/shipment-row';
 import type { RunContext } from '../run/run-context';
 import type { Fetcher } from './fetch-phase';
 import { MAX_LOGGED_FAILURES, onLookupFailure } from './lookup-failure';

@@ -3,7 +3,7 @@ import { fetchTransport, type HttpTransport } from '../../core/http';
 import type { RetryOptions } from '../../core/retry';
 import { providerOf, type ProviderEntry, type ServiceCredentials } from '../../providers';
 import { ConfigError } from '../exit-codes';
-import type { Shipment } from '../intake/shipment-list';
+import type { Shipment } from '../intake/shipment-row';
 import { SETTINGS } from '../intake/settings';
 import type { RunContext } from '../run/run-context';
 import type { MinIntervalBook } from './min-interval-book';

@@ -2,7 +2,7 @@ import { TrackingApiError } from '../../core/errors';
 import { providerOf } from '../../providers';
 import type { ShipmentEmitter } from '../emit/shipment-emitter';
 import { FatalAccountError, StorageError, messageOf } from '../exit-codes';
-import type { Shipment } from '../intake/shipment-list';
+import type { Shipment } from '../intake/shipment-row';
 import type { RunContext } from '../run/run-context';
 import { formatLocation } from '../storage/storage';
 import type { MinIntervalBook } from './min-interval-book';

@@ -5,7 +5,8 @@ import { formatLocation } from '../storage/storage';
 import { checked } from '../storage/storage-problem';
 import { preflight } from './preflight';
 import { recoverInterrupted } from './recovery';
-import { loadShipmentList, type Shipment } from './shipment-list';
+import { loadShipmentList } from './shipment-list';
+import type { Shipment } from './shipment-row';
 
 /** What the run starts from: the committed state, the journal and the shipments to watch. */
 export interface Intake {

@@ -1,8 +1,8 @@
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
-import { manifestJson } from '../emit/object-layout';
+import { manifestJson } from '../emit/manifest';
 import type { Reporter } from '../report/reporter';
-import type { Shipment } from './shipment-list';
+import type { Shipment } from './shipment-row';
 import { eventIdPrefix, shipmentKey } from '../../core/keys';
 import type { Readable } from 'node:stream';
 import { StorageError, messageOf } from '../exit-codes';

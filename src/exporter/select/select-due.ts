@@ -1,7 +1,7 @@
 import { isTerminal, type Milestone } from '../../normalize/milestones';
 import { providerOf } from '../../providers';
 import type { Intake } from '../intake/intake';
-import type { Shipment } from '../intake/shipment-list';
+import type { Shipment } from '../intake/shipment-row';
 import type { RunContext } from '../run/run-context';
 import { lastQueryBound } from '../state/journal';
 
