@@ -87,6 +87,19 @@ async function withThreads(threads: ThreadEncoder, use: (threads: ThreadEncoder)
 	}
 }
 
+/** The sample shipments against the sandbox and the local S3, cleaned up after the file. */
+async function exportSetup() {
+	const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
+	const sandbox = await sandboxAt(clock);
+	const dir = await tempDir('exporter-encoder-');
+	local.cleanups.push(async () => {
+		await sandbox.close();
+		await rm(dir, { recursive: true, force: true });
+	});
+	await writeShipments(dir, sampleShipments());
+	return { clock, sandbox, dir, config: await testConfig(sandbox, local.s3.endpoint, dir) };
+}
+
 describe('encoder threads', () => {
 	it('give byte for byte what the main thread gives, with hundreds of replies in flight on two threads at once', async () => {
 		const list = await requests(300);
@@ -196,15 +209,7 @@ describe('encoder threads', () => {
 	});
 
 	it('an export whose thread body is missing fails with exit 1 before any query or reservation', async () => {
-		const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
-		const sandbox = await sandboxAt(clock);
-		const dir = await tempDir('exporter-encoder-');
-		local.cleanups.push(async () => {
-			await sandbox.close();
-			await rm(dir, { recursive: true, force: true });
-		});
-		await writeShipments(dir, sampleShipments());
-		const config = await testConfig(sandbox, local.s3.endpoint, dir);
+		const { clock, sandbox, dir, config } = await exportSetup();
 		const summary = await harness(clock, local.s3).run(config, clock.now(), { encoder: () => createEncoder(2, path.join(dir, 'missing.js')) });
 		expect(summary.exitCode).toBe(EXIT.FAILED);
 		expect(summary.error).toMatch(/missing\.js is missing/);
@@ -215,15 +220,7 @@ describe('encoder threads', () => {
 	});
 
 	it('an export whose encoder thread dies fails with exit 1: no object, no state committed, and the rerun exports everything', async () => {
-		const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
-		const sandbox = await sandboxAt(clock);
-		const dir = await tempDir('exporter-encoder-');
-		local.cleanups.push(async () => {
-			await sandbox.close();
-			await rm(dir, { recursive: true, force: true });
-		});
-		await writeShipments(dir, sampleShipments());
-		const config = await testConfig(sandbox, local.s3.endpoint, dir);
+		const { clock, dir, config } = await exportSetup();
 		const prefix = `${path.basename(dir)}/`;
 		const h = harness(clock, local.s3);
 		const failed = await h.run(config, clock.now(), {

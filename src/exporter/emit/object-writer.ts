@@ -166,7 +166,6 @@ export class ObjectWriter {
 		}
 	}
 
-
 	private fail(error: Error): void {
 		if (this.failure) return;
 		this.failure = error;
