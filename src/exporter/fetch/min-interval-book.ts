@@ -5,8 +5,9 @@ import { pruneJournal, type InflightRun, type Journal } from '../state/journal';
 /**
  * The minimum query interval of a service (the provider registry's
  * `minQueryIntervalMs`; Kuaidi100's 30 minutes: a number queried twice within
- * 30 minutes may be locked). Fetch is the only phase that reads and stamps this book. This file keeps the bookkeeping that makes the rule hold whatever
- * moment the process dies.
+ * 30 minutes may be locked). This book keeps the bookkeeping that makes the
+ * rule hold whatever moment the process dies. Fetch is the only phase that
+ * reserves and stamps numbers in it; the run settles it once (commit, or a failure).
  *
  * Every time in `journal.queries` is an UPPER bound of the last moment a query
  * of that number reached the service ("queried at or before"). A number is due
