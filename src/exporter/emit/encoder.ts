@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { EncodeMessage } from './encode-thread';
 import { encodeShipment, type EncodeRequest, type EncodedShipment } from './encode-shipment';
 
@@ -61,10 +61,10 @@ export class ThreadEncoder implements ShipmentEncoder {
 	private failure?: Error;
 	private closed = false;
 
-	constructor(count: number, script: string, options: Pick<WorkerOptions, 'execArgv'> = {}) {
+	constructor(count: number, script: string) {
 		this.threads = [];
 		try {
-			for (let i = 0; i < Math.max(1, count); i++) this.threads.push(this.start(script, options));
+			for (let i = 0; i < Math.max(1, count); i++) this.threads.push(this.start(script));
 		} catch (error) {
 			// Threads started before the one that could not start must not linger.
 			this.closed = true;
@@ -73,8 +73,8 @@ export class ThreadEncoder implements ShipmentEncoder {
 		}
 	}
 
-	private start(script: string, options: Pick<WorkerOptions, 'execArgv'>): Thread {
-		const thread: Thread = { worker: new Worker(script, { ...options, resourceLimits: THREAD_HEAP }), pending: new Map() };
+	private start(script: string): Thread {
+		const thread: Thread = { worker: new Worker(script, { resourceLimits: THREAD_HEAP }), pending: new Map() };
 		const { worker, pending } = thread;
 		worker.unref();
 		worker.on('message', (reply: Reply) => {
