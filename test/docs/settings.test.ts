@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../src/exporter/config';
+import { SETTINGS } from '../../src/exporter/intake/settings';
 
 const README = readFileSync(path.resolve(__dirname, '../..', 'README.md'), 'utf8');
 
