@@ -7,7 +7,8 @@
  *   (compiled nodes, credentials and the core they import, icons, codex files) plus
  *   README, LICENSE, CHANGELOG and package.json; every file n8n's entry points name exists.
  * - tracking-export: installed from its tarball with `npm i -g` into a throw-away
- *   prefix, `tracking-export --help` works and the sandbox is not shipped.
+ *   prefix, `tracking-export --help` works, its README (the npm page) is shipped and the
+ *   sandbox is not.
  *
  * Prints each tarball's packed and installed size. Exit 1 on any problem.
  *
@@ -82,6 +83,7 @@ function checkExporterPackage() {
 	const files = packed.files.map((file) => file.path);
 	check(files.includes('dist/exporter/cli.js'), 'tracking-export: dist/exporter/cli.js missing (was it built?)');
 	check(!files.some((file) => file.startsWith('dist/sandbox/')), 'tracking-export ships the sandbox');
+	check(files.includes('README.md'), 'tracking-export: README.md (its npm page) missing from the tarball');
 
 	const prefix = path.join(work, 'global');
 	execFileSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', packed.path], {
