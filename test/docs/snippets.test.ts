@@ -136,7 +136,7 @@ describe('what the documents state agrees with the packages', () => {
 describe('the commands a reader copies run offline, as written', () => {
 	let demo: { stdout: string; stderr: string };
 	let work: string;
-	const env = { ...process.env, NO_COLOR: '1' };
+	const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
 	delete env.NODE_OPTIONS;
 
 	beforeAll(async () => {
