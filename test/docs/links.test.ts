@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTS, REPO_URL, ROOT, anchors, links, read } from './markdown';
+import { DOCUMENTS, REPO_URL, ROOT, anchors, filesUnder, links, read } from './markdown';
 
 /** Where a link points inside the repository, or undefined for a link outside it (http, mailto). */
 function target(document: string, link: string): { file: string; anchor?: string } | undefined {
@@ -26,14 +26,6 @@ function brokenLinks(document: string): string[] {
 	return broken;
 }
 
-/** Every source file under a folder. */
-function sources(folder: string): string[] {
-	return readdirSync(folder).flatMap((name) => {
-		const full = path.join(folder, name);
-		return statSync(full).isDirectory() ? sources(full) : full.endsWith('.ts') ? [full] : [];
-	});
-}
-
 describe('documentation links', () => {
 	for (const document of DOCUMENTS) {
 		it(`every link into the repository and every anchor in ${document} resolves`, () => {
@@ -42,7 +34,7 @@ describe('documentation links', () => {
 	}
 
 	it('every documentationUrl of a node or credential that points into this repository opens an existing README section', () => {
-		const urls = [...sources(path.join(ROOT, 'nodes')), ...sources(path.join(ROOT, 'credentials'))].flatMap((file) =>
+		const urls = [...filesUnder(path.join(ROOT, 'nodes')), ...filesUnder(path.join(ROOT, 'credentials'))].filter((file) => file.endsWith('.ts')).flatMap((file) =>
 			[...readFileSync(file, 'utf8').matchAll(/documentationUrl\s*[:=]\s*'([^']+)'/g)].map((match) => match[1]),
 		);
 		const ours = urls.filter((url) => url.startsWith(REPO_URL));

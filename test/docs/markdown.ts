@@ -1,5 +1,5 @@
 /** What the documentation tests read from the repository's Markdown: the documents, their fenced blocks, headings and links. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -70,4 +70,12 @@ export function anchors(markdown: string): Set<string> {
 /** Link targets of `[text](target)` outside code blocks. */
 export function links(markdown: string): string[] {
 	return [...prose(markdown).matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]);
+}
+
+/** Every file under a folder, its subfolders included. */
+export function filesUnder(folder: string): string[] {
+	return readdirSync(folder).flatMap((name) => {
+		const full = path.join(folder, name);
+		return statSync(full).isDirectory() ? filesUnder(full) : [full];
+	});
 }

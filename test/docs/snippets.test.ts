@@ -5,7 +5,7 @@
  * `tracking-export --help` and `--version`, and the DuckDB load against the demo's export.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DOCUMENTS, EXPORTER_README, ROOT, blocks, read } from './markdown';
+import { DOCUMENTS, EXPORTER_README, ROOT, blocks, filesUnder, read } from './markdown';
 
 const run = promisify(execFile);
 const rootPackage = JSON.parse(read('package.json')) as { version: string; engines: { node: string } };
@@ -25,14 +25,6 @@ function minimumNode(range: string): string {
 	const match = /^>=\s*(\d+(?:\.\d+)?)(?:\.0)?$/.exec(range.trim());
 	if (!match) throw new Error(`engines.node "${range}" is not of the form >=X[.Y]`);
 	return match[1];
-}
-
-/** Every file under a folder. */
-function filesUnder(folder: string): string[] {
-	return readdirSync(folder).flatMap((name) => {
-		const full = path.join(folder, name);
-		return statSync(full).isDirectory() ? filesUnder(full) : [full];
-	});
 }
 
 describe('every YAML and JSON block in the READMEs and docs parses', () => {
