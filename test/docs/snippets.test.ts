@@ -18,7 +18,7 @@ import { DOCUMENTS, EXPORTER_README, ROOT, blocks, filesUnder, read } from './ma
 
 const run = promisify(execFile);
 const rootPackage = JSON.parse(read('package.json')) as { version: string; engines: { node: string } };
-const exporterPackage = JSON.parse(read('src/exporter/package.json')) as { version: string; engines: { node: string } };
+const exporterPackage = JSON.parse(read('src/exporter/package.json')) as { version: string; engines: { node: string }; bin: Record<string, string> };
 
 /** ">=20.15" → "20.15". */
 function minimumNode(range: string): string {
@@ -143,16 +143,16 @@ describe('the commands a reader copies run offline, as written', () => {
 		expect(demo.stdout).toContain('event_id,provider,carrier,tracking_number,event_time');
 	});
 
-	// The command npm links for the exporter package, as `npm i -g tracking-export` does.
-	const bin = path.join(ROOT, 'node_modules', '.bin', 'tracking-export');
+	// The file the package installs as the `tracking-export` command (its package.json "bin"), built by the demo.
+	const bin = path.join(ROOT, 'src', 'exporter', exporterPackage.bin['tracking-export']);
 
 	it('tracking-export --help lists the commands', async () => {
-		const help = await run(bin, ['--help'], { env });
+		const help = await run(process.execPath, [bin, '--help'], { env });
 		for (const command of ['run', 'schedule', 'demo']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
 	});
 
 	it('tracking-export --version prints the version of the package', async () => {
-		const version = await run(bin, ['--version'], { env });
+		const version = await run(process.execPath, [bin, '--version'], { env });
 		expect(version.stdout.trim()).toBe(exporterPackage.version);
 	});
 
