@@ -108,6 +108,14 @@ describe('what the documents state agrees with the packages', () => {
 		expect(exporterReadme).toContain(`Node.js ${minimums[1]} or later`);
 	});
 
+	it('the README stays short enough to act on (at most 250 lines) and puts the n8n user before the contributor', () => {
+		const readme = read('README.md');
+		expect(readme.split('\n').length).toBeLessThanOrEqual(250);
+		const sections = [...readme.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+		expect(sections.slice(0, 4)).toEqual(['Installation', 'Operations', 'Credentials', 'Compatibility']);
+		expect(sections.indexOf('Usage')).toBeLessThan(sections.indexOf('For contributors'));
+	});
+
 	it('the Kubernetes recipe: a Node image the exporter runs on, tracking-export, one run at a time', () => {
 		const dockerfile = blocks(exporterReadme).find((block) => block.lang === 'dockerfile');
 		const major = minimumNode(exporterPackage.engines.node).split('.')[0];
