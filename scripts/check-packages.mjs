@@ -7,9 +7,10 @@
  *   (compiled nodes, credentials and the core they import, icons, codex files) plus
  *   README, LICENSE, CHANGELOG and package.json; every file n8n's entry points name exists.
  * - tracking-export: its build compiles only what it ships (the exporter and the core
- *   modules it imports; no sandbox); installed from its tarball with `npm i -g` into a
- *   throw-away prefix, `--help` works, `--version` prints the package's version, the
- *   encoder threads run, and `demo` says it needs a clone (the sandbox is not shipped).
+ *   modules it imports; no sandbox); its README (the npm page) is shipped; installed from
+ *   its tarball with `npm i -g` into a throw-away prefix, `--help` works, `--version`
+ *   prints the package's version, the encoder threads run, and `demo` says it needs a
+ *   clone (the sandbox is not shipped).
  *
  * Prints each tarball's packed and installed size. Exit 1 on any problem.
  *
@@ -88,6 +89,7 @@ function checkExporterPackage() {
 	// The build itself (prepack) compiles nothing it does not ship: no sandbox, no n8n nodes.
 	const built = fs.readdirSync(path.join(repoRoot, 'src/exporter/dist'));
 	check(!built.includes('sandbox') && !built.includes('push'), `the tracking-export build compiled more than it ships: dist/{${built.join(',')}}`);
+	check(files.includes('README.md'), 'tracking-export: README.md (its npm page) missing from the tarball');
 
 	const prefix = path.join(work, 'global');
 	execFileSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', packed.path], {
