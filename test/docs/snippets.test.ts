@@ -5,6 +5,7 @@
  * `tracking-export --help` and `--version`, and the DuckDB load against the demo's export.
  */
 import { execFile } from 'node:child_process';
+import { compiled } from '../exporter/compiled';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -151,8 +152,10 @@ describe('the commands a reader copies run offline, as written', () => {
 		expect(demo.stdout).toContain('event_id,provider,carrier,tracking_number,event_time');
 	});
 
-	// The file the package installs as the `tracking-export` command (its package.json "bin"), built by the demo.
-	const bin = path.join(ROOT, 'src', 'exporter', exporterPackage.bin['tracking-export']);
+	// The source of the file the package installs as the `tracking-export` command (its
+	// package.json "bin"), compiled as the exporter tests run it.
+	const source = path.join('src', exporterPackage.bin['tracking-export'].replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+	const [bin] = compiled(source);
 
 	it('tracking-export --help lists the commands', async () => {
 		const help = await run(process.execPath, [bin, '--help'], { env });
