@@ -1,4 +1,5 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import { saltProperty } from '../nodes/parameters/push-salt';
 
 /**
  * Kuaidi100 requests are signed with MD5(param + key + customer) per request, which
@@ -32,15 +33,9 @@ export class Kuaidi100Api implements ICredentialType {
 			required: true,
 			description: 'The API key from the Kuaidi100 enterprise console',
 		},
-		{
-			displayName: 'Salt',
-			name: 'salt',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			description:
-				'Optional secret of your choosing. Subscribe sends it to Kuaidi100, which then signs every push with it, and the Tracking Webhook Trigger rejects pushes whose signature does not match.',
-		},
+		saltProperty(
+			'Optional secret of your choosing. Subscribe sends it to Kuaidi100, which then signs every push with it, and the Tracking Webhook Trigger rejects pushes whose signature does not match.',
+		),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

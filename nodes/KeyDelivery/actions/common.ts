@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { shipmentProblem, TRACKING_NUMBER_LENGTH, trackingNumberProblem } from '../../../src/core/validation';
+import { shipmentProblem } from '../../../src/core/validation';
 import { keydelivery } from '../../../src/providers/keydelivery';
 import type { KeyDeliveryTrackingParams } from '../../../src/keydelivery/types';
-import { InputError } from '../../shared/errors';
-import { eventOrderProperty } from '../../shared/options';
+import { InputError } from '../../item-runner/item-errors';
+import { eventOrderProperty } from '../../parameters/request-options';
 
 export const carrierIdProperty: INodeProperties = {
 	displayName: 'Carrier ID',
@@ -13,15 +13,6 @@ export const carrierIdProperty: INodeProperties = {
 	required: true,
 	placeholder: 'usps',
 	description: 'KeyDelivery carrier ID, lower case (e.g. usps, dhl, ups, royalmail). Unsure? Use Detect Carrier first.',
-};
-
-export const trackingNumberProperty: INodeProperties = {
-	displayName: 'Tracking Number',
-	name: 'trackingNumber',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'LY811679807CN',
 };
 
 export const trackingOptionsProperty: INodeProperties = {
@@ -57,13 +48,6 @@ export const trackingOptionsProperty: INodeProperties = {
 		},
 	],
 };
-
-export function readTrackingNumber(ctx: IExecuteFunctions, itemIndex: number): string {
-	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
-	const problem = trackingNumberProblem(trackingNumber, TRACKING_NUMBER_LENGTH.keydelivery);
-	if (problem) throw new InputError(problem);
-	return trackingNumber;
-}
 
 /** Reads and validates one item's tracking parameters; throws InputError before any request. */
 export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): KeyDeliveryTrackingParams {

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { TrackingApiError } from '../../src/core/errors';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
 import { runPool } from '../../src/core/pool';
-import { errorItemJson, toNodeError } from './errors';
+import { errorItemJson, toNodeError } from './item-errors';
 
-/** What one input item asks for. Items with the same `dedupeKey` share one request. */
+/** What one input item asks for. Items with the same `requestKey` share one request. */
 export interface ItemRequest<T> {
-	dedupeKey: string;
+	requestKey: string;
 	send: () => Promise<T>;
 	/** Turns the (possibly shared) result into this item's output json objects. */
 	output: (result: T) => IDataObject[];
@@ -65,8 +65,8 @@ export async function runItems<T>(
 	const taskIndexByKey = new Map<string, number>();
 	const tasks: Array<() => Promise<T>> = [];
 	for (const plan of plans) {
-		if (!plan.request || taskIndexByKey.has(plan.request.dedupeKey)) continue;
-		taskIndexByKey.set(plan.request.dedupeKey, tasks.length);
+		if (!plan.request || taskIndexByKey.has(plan.request.requestKey)) continue;
+		taskIndexByKey.set(plan.request.requestKey, tasks.length);
 		tasks.push(plan.request.send);
 	}
 	const settled = await mapWithConcurrency(tasks, concurrency);
@@ -79,7 +79,7 @@ export async function runItems<T>(
 		const pairedItem = { item: itemIndex };
 		let error = plan.error;
 		if (plan.request) {
-			const outcome = settled[taskIndexByKey.get(plan.request.dedupeKey)!];
+			const outcome = settled[taskIndexByKey.get(plan.request.requestKey)!];
 			if (outcome.status === 'fulfilled') {
 				for (const json of plan.request.output(outcome.value)) returnData.push({ json, pairedItem });
 				return;
