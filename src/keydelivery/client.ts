@@ -3,6 +3,7 @@ import { explain, TrackingApiError } from '../core/tracking-api-error';
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
 import { keyDeliverySignature } from '../core/signing';
 import { SERVICES } from '../providers/services';
+import { keyDeliveryBody } from './request-body';
 import { KEYDELIVERY_ERRORS } from './error-codes';
 import type {
 	KeyDeliveryCarrierCandidate,
@@ -19,15 +20,6 @@ export interface KeyDeliveryConfig extends CallSettings {
 	apiKey: string;
 	secret: string;
 	baseUrl?: string;
-}
-
-/** The JSON body of a request: undefined and empty values left out (0 kept). */
-export function keyDeliveryBody(payload: object): string {
-	const compact: Record<string, unknown> = {};
-	for (const [name, value] of Object.entries(payload)) {
-		if (value !== undefined && value !== '') compact[name] = value;
-	}
-	return JSON.stringify(compact);
 }
 
 /**

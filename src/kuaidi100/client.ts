@@ -3,6 +3,7 @@ import { explain, TrackingApiError, type ErrorExplanation } from '../core/tracki
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
 import { kuaidi100RequestSign } from '../core/signing';
 import { SERVICES } from '../providers/services';
+import { buildQueryParam } from './query-param';
 import { KUAIDI100_DETECT_ERRORS, KUAIDI100_LOCKED, KUAIDI100_QUERY_ERRORS, KUAIDI100_SUBSCRIBE_ERRORS, isLockedMessage } from './error-codes';
 import type {
 	Kuaidi100CarrierCandidate,
@@ -24,24 +25,6 @@ export interface Kuaidi100Config extends CallSettings {
 }
 
 const FORM = 'application/x-www-form-urlencoded';
-
-/** The `param` JSON of a query: documented field order, empty optionals left out. */
-export function buildQueryParam(params: Kuaidi100QueryParams): string {
-	const param: Record<string, string> = { com: params.com, num: params.num };
-	const optional = {
-		phone: params.phone,
-		from: params.from,
-		to: params.to,
-		resultv2: params.resultv2,
-		show: params.show ?? '0',
-		order: params.order,
-		lang: params.lang,
-	};
-	for (const [name, value] of Object.entries(optional)) {
-		if (value !== undefined && value !== '') param[name] = value;
-	}
-	return JSON.stringify(param);
-}
 
 /**
  * A signed query (or map track) request: sign = MD5(param + key + customer). `param`

@@ -16,5 +16,6 @@ export function providerOf(id: Provider): ProviderEntry {
 export { keydelivery, kuaidi100 };
 export { keyDeliveryConfig } from './keydelivery';
 export { kuaidi100Config, resultv2Param } from './kuaidi100';
+export { prepareLookup, type PreparedLookup } from './prepare';
 export { isProvider, PROVIDER_IDS, SERVICES, type Provider } from './services';
 export type { LookupFunction, LookupOptions, ProviderEntry, ServiceCredentials, ShipmentLookup } from './types';

@@ -1,5 +1,6 @@
 import type { CallSettings } from '../core/call';
-import { KeyDeliveryClient, keyDeliveryBody, type KeyDeliveryConfig } from '../keydelivery/client';
+import { KeyDeliveryClient, type KeyDeliveryConfig } from '../keydelivery/client';
+import { keyDeliveryBody } from '../keydelivery/request-body';
 import { KEYDELIVERY_ERRORS } from '../keydelivery/error-codes';
 import type { KeyDeliveryTrackingParams } from '../keydelivery/types';
 import { normalizeKeyDeliveryResult } from '../normalize/shipment';

@@ -1,5 +1,6 @@
 import type { CallSettings } from '../core/call';
-import { buildQueryParam, Kuaidi100Client, type Kuaidi100Config } from '../kuaidi100/client';
+import { Kuaidi100Client, type Kuaidi100Config } from '../kuaidi100/client';
+import { buildQueryParam } from '../kuaidi100/query-param';
 import { KUAIDI100_QUERY_ERRORS } from '../kuaidi100/error-codes';
 import type { Kuaidi100QueryParams } from '../kuaidi100/types';
 import { normalizeKuaidi100Result } from '../normalize/shipment';

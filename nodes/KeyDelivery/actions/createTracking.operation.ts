@@ -34,7 +34,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runItems<KeyDeliveryCreateResult>(
 		this,
 		(itemIndex) => {
-			const params = readTrackingParams(this, itemIndex);
+			const { params } = readTrackingParams(this, itemIndex);
 			const webhookUrl = String(this.getNodeParameter('webhookUrl', itemIndex, '')).trim();
 			const problem = httpUrlProblem(webhookUrl, 'Webhook URL');
 			if (problem) throw new InputError(problem);

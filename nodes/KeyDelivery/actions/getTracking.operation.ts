@@ -28,13 +28,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runItems<{ raw: KeyDeliveryRealtimeData; shipment: NormalizedShipment }>(
 		this,
 		(itemIndex) => {
-			const params = readTrackingParams(this, itemIndex);
+			const { params, requestText } = readTrackingParams(this, itemIndex);
 			const mode = this.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
-			const requestKey = keydelivery.requestText(params);
 			return {
-				requestKey,
+				requestKey: requestText,
 				send: async () => {
-					const raw = await client.realtime(params, requestKey);
+					const raw = await client.realtime(params, requestText);
 					const shipment = keydelivery.normalize(raw, {
 						source: 'query',
 						fetchedAt: new Date(),

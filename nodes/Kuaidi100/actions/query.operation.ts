@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { settleSync, type Outcome } from '../../../src/core/settle';
-import { shipmentProblem } from '../../../src/core/validation';
 import type { Kuaidi100QueryParams, Kuaidi100QueryResult } from '../../../src/kuaidi100/types';
 import { normalizeKuaidi100Estimate } from '../../../src/normalize/estimate';
 import type { NormalizedShipment } from '../../../src/normalize/shipment';
 import { kuaidi100 } from '../../../src/providers/kuaidi100';
+import { prepareLookup } from '../../../src/providers/prepare';
 import { InputError } from '../../item-runner/item-errors';
 import { runItems, type ItemRequest } from '../../item-runner/run-items';
 import { LockoutPlan, lockoutGuardProperty, reserveQueries, skippedItem, type ShipmentRef } from '../../lockout-guard/lockout-guard';
@@ -39,9 +39,6 @@ interface ItemLookup {
 
 function readLookup(ctx: IExecuteFunctions, itemIndex: number): ItemLookup {
 	const text = (name: string) => String(ctx.getNodeParameter(name, itemIndex, '')).trim();
-	const shipment = { carrier: text('carrierCode'), trackingNumber: text('trackingNumber'), phone: text('phone') };
-	const problem = shipmentProblem({ provider: 'kuaidi100', ...shipment });
-	if (problem) throw new InputError(problem);
 	const options = ctx.getNodeParameter('queryOptions', itemIndex, {}) as {
 		from?: string;
 		to?: string;
@@ -49,13 +46,15 @@ function readLookup(ctx: IExecuteFunctions, itemIndex: number): ItemLookup {
 		order?: 'desc' | 'asc';
 		lang?: string;
 	};
-	// The registry builds the parameters and the text the exporter sends too (resultv2 '0' is not sent).
-	const params = kuaidi100.lookupParams(
-		{ ...shipment, shipFrom: options.from?.trim(), shipTo: options.to?.trim() },
+	// The registry checks the shipment and builds the parameters and the text the exporter sends too.
+	const lookup = prepareLookup(
+		kuaidi100,
+		{ carrier: text('carrierCode'), trackingNumber: text('trackingNumber'), phone: text('phone'), shipFrom: options.from?.trim(), shipTo: options.to?.trim() },
 		{ resultv2: options.resultv2, order: options.order, lang: options.lang },
 	);
-	const ref = { provider: kuaidi100.id, carrier: params.com.toLowerCase(), trackingNumber: params.num };
-	return { params, requestKey: kuaidi100.requestText(params), ref };
+	if ('problem' in lookup) throw new InputError(lookup.problem);
+	const { params, requestText } = lookup;
+	return { params, requestKey: requestText, ref: { provider: kuaidi100.id, carrier: params.com.toLowerCase(), trackingNumber: params.num } };
 }
 
 type Fetched = { raw: Kuaidi100QueryResult; fetchedAt: Date; shipment: NormalizedShipment };
