@@ -1,7 +1,7 @@
 import { callWithRetry, DEFAULT_TIMEOUT_MS, httpError, isRecord, parseJsonBody, type CallSettings } from '../core/call';
 import { explain, TrackingApiError } from '../core/tracking-api-error';
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
-import { keyDeliverySignature } from '../core/signing';
+import { signKeyDeliveryRequest } from '../core/sign-request';
 import { SERVICES } from '../providers/services';
 import { keyDeliveryBody } from './request-body';
 import { KEYDELIVERY_ERRORS } from './error-codes';
@@ -20,6 +20,8 @@ export interface KeyDeliveryConfig extends CallSettings {
 	apiKey: string;
 	secret: string;
 	baseUrl?: string;
+	/** The transport signs (n8n's credential `authenticate`); otherwise this client signs. */
+	signedByTransport?: boolean;
 }
 
 /**
@@ -29,18 +31,14 @@ export interface KeyDeliveryConfig extends CallSettings {
  * `keyDeliveryBody` made, when the caller already has it (its request key).
  */
 export function buildKeyDeliveryRequest(config: KeyDeliveryConfig, path: string, payload: object, body = keyDeliveryBody(payload)): HttpRequest {
-	return {
+	const request: HttpRequest = {
 		method: 'POST',
 		url: joinUrl(config.baseUrl || KEYDELIVERY_DEFAULT_BASE_URL, path),
-		headers: {
-			'Content-Type': 'application/json',
-			Accept: 'application/json',
-			'API-Key': config.apiKey,
-			signature: keyDeliverySignature(body, config.apiKey, config.secret),
-		},
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 		body,
 		timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
+	return config.signedByTransport ? { ...request, needsSignature: true } : signKeyDeliveryRequest(request, config);
 }
 
 /** Parses the `{code, message, data}` envelope; any code but 200 (and `accept`) is an error. */

@@ -1,7 +1,7 @@
 import { callWithRetry, DEFAULT_TIMEOUT_MS, httpError, isRecord, parseJsonBody, type CallSettings } from '../core/call';
 import { explain, TrackingApiError, type ErrorExplanation } from '../core/tracking-api-error';
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
-import { kuaidi100RequestSign } from '../core/signing';
+import { signKuaidi100Request } from '../core/sign-request';
 import { SERVICES } from '../providers/services';
 import { buildQueryParam } from './query-param';
 import { KUAIDI100_DETECT_ERRORS, KUAIDI100_LOCKED, KUAIDI100_QUERY_ERRORS, KUAIDI100_SUBSCRIBE_ERRORS, isLockedMessage } from './error-codes';
@@ -22,6 +22,13 @@ export interface Kuaidi100Config extends CallSettings {
 	key: string;
 	baseUrl?: string;
 	autonumberBaseUrl?: string;
+	/** The transport signs (n8n's credential `authenticate`); otherwise this client signs. */
+	signedByTransport?: boolean;
+}
+
+/** A request of the customer scheme, signed here or marked for the transport to sign. */
+function signed(config: Kuaidi100Config, request: HttpRequest): HttpRequest {
+	return config.signedByTransport ? { ...request, needsSignature: true } : signKuaidi100Request(request, config);
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -36,14 +43,13 @@ export function buildQueryRequest(
 	path = '/poll/query.do',
 	param = buildQueryParam(params),
 ): HttpRequest {
-	const sign = kuaidi100RequestSign(param, config.key, config.customer);
-	return {
+	return signed(config, {
 		method: 'POST',
 		url: joinUrl(config.baseUrl || KUAIDI100_DEFAULT_BASE_URL, path),
 		headers: { 'Content-Type': FORM, Accept: 'application/json' },
-		body: new URLSearchParams({ customer: config.customer, sign, param }).toString(),
+		body: new URLSearchParams({ param }).toString(),
 		timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-	};
+	});
 }
 
 export function buildSubscribeRequest(config: Kuaidi100Config, params: Kuaidi100SubscribeParams): HttpRequest {

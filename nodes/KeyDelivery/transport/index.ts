@@ -4,9 +4,9 @@ import { KeyDeliveryClient } from '../../../src/keydelivery/client';
 import { keyDeliveryConfig } from '../../../src/providers/keydelivery';
 import { n8nTransport } from '../../http/n8n-transport';
 
-/** A client whose requests go through n8n's HTTP helper, with the node's credential. */
+/** A client whose requests n8n sends with the node's credential (its `authenticate` signs them). */
 export async function keyDeliveryClient(ctx: IExecuteFunctions, settings: CallSettings): Promise<KeyDeliveryClient> {
 	const credentials = await ctx.getCredentials('keyDeliveryApi');
-	const transport = n8nTransport(async (options) => await ctx.helpers.httpRequest(options));
-	return new KeyDeliveryClient(keyDeliveryConfig(credentials, settings), transport);
+	const config = { ...keyDeliveryConfig(credentials, settings), signedByTransport: true };
+	return new KeyDeliveryClient(config, n8nTransport(ctx, 'keyDeliveryApi'));
 }
