@@ -150,6 +150,15 @@ function kdError(code: number, message?: string): Reply {
 	return json({ code, message: message ?? KEYDELIVERY_MESSAGES[String(code)] ?? 'Error' }, JSON_KD);
 }
 
+const KUAIDI100_PATHS = ['/poll/query.do', '/poll/maptrack.do', '/poll'];
+const KEYDELIVERY_PATHS = ['/api/v1/tracking/create', '/api/v1/tracking/realtime', '/api/v1/carriers/detect'];
+
+/** A known endpoint at a wrong place (a base URL that is not the service root): 404, as the services answer. */
+function misplaced(path: string, known: string[]): boolean {
+	const last = (text: string) => text.slice(text.lastIndexOf('/'));
+	return known.some((endpoint) => path !== endpoint && last(path) === last(endpoint));
+}
+
 function notFound(): Reply {
 	return { status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>', contentType: 'text/html' };
 }
@@ -443,6 +452,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		return json(candidates);
 	};
 
+	/**
+	 * Any other path (what a Custom API Call reaches): a form signed by either Kuaidi100
+	 * scheme, customer + MD5(param + key + customer) or key + t + MD5(param + t + key +
+	 * secret), is accepted and echoed; a wrong signature gets 503 as on the query endpoint.
+	 */
+	const kuaidi100AnyPath = (req: IncomingMessage, raw: string, path: string): Reply => {
+		if (req.method !== 'POST' || mediaType(req.headers) !== 'application/x-www-form-urlencoded') return notFound();
+		const form = new URLSearchParams(raw);
+		const param = form.get('param') ?? '';
+		if (!param) return k100Error('400', '提交的数据不完整：缺少param');
+		const customer = form.get('customer');
+		const byKey = form.get('key') === k100Account.key ? sandboxMd5(param, form.get('t') ?? '', k100Account.key, SANDBOX_KUAIDI100.secret) : undefined;
+		const expected = customer === null ? byKey : customer === k100Account.customer ? sandboxMd5(param, k100Account.key, customer) : undefined;
+		if (!expected || form.get('sign') !== expected) return k100Error('503');
+		return json({ result: true, returnCode: '200', message: '提交成功', data: { path, param: parseJsonObject(param) ?? param } });
+	};
+
 	// ---------------------------------------------------------------- KeyDelivery
 
 	const keyDelivery = (req: IncomingMessage, path: string, rawBytes: Buffer): Reply => {
@@ -460,6 +486,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (account.keyDeliveryBlocked) return kdError(106);
 		if (account.keyDeliveryQuotaExhausted) return kdError(401);
 
+		// Any other path (a Custom API Call): a correctly signed request is accepted and echoed.
+		if (!KEYDELIVERY_PATHS.includes(path)) return json({ code: 200, message: 'OK', data: { path, received: body } }, JSON_KD);
 		const trackingNumber = str(body.tracking_number);
 		if (path === '/api/v1/carriers/detect') {
 			if (!trackingNumber) return kdError(105, '[tracking_number] must not be blank');
@@ -522,15 +550,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (path === '/poll/query.do') return kuaidi100Query(req, raw.toString('utf8'), false);
 			if (path === '/poll/maptrack.do') return kuaidi100Query(req, raw.toString('utf8'), true);
 			if (path === '/poll') return kuaidi100Subscribe(req, raw.toString('utf8'));
-			return notFound();
+			return misplaced(path, KUAIDI100_PATHS) ? notFound() : kuaidi100AnyPath(req, raw.toString('utf8'), path);
 		}
 		if (kind === 'autonumber') {
 			return path === '/autonumber/auto' ? kuaidi100Autonumber(req, query) : notFound();
 		}
-		if (path === '/api/v1/tracking/create' || path === '/api/v1/tracking/realtime' || path === '/api/v1/carriers/detect') {
-			return keyDelivery(req, path, raw);
-		}
-		return notFound();
+		return path.startsWith('/api/') && !misplaced(path, KEYDELIVERY_PATHS) ? keyDelivery(req, path, raw) : notFound();
 	};
 
 	const handle = async (kind: ServerKind, req: IncomingMessage, res: ServerResponse): Promise<void> => {
