@@ -16,6 +16,12 @@ export interface SignableRequest {
 	form?: unknown;
 }
 
+/** What signing sets: the exact body text and the headers that go with it. */
+export interface SignedParts {
+	body: string;
+	headers: Record<string, string>;
+}
+
 export interface Kuaidi100Signer {
 	customer: string;
 	key: string;
@@ -31,10 +37,10 @@ export interface KeyDeliverySigner {
 const FORM = 'application/x-www-form-urlencoded';
 
 /** Headers without any spelling of the named ones, then the given ones. */
-function withHeaders(headers: Record<string, unknown> | undefined, set: Record<string, string>): Record<string, unknown> {
+function withHeaders(headers: Record<string, unknown> | undefined, set: Record<string, string>): Record<string, string> {
 	const replaced = new Set(Object.keys(set).map((name) => name.toLowerCase()));
 	const kept = Object.entries(headers ?? {}).filter(([name]) => !replaced.has(name.toLowerCase()));
-	return { ...Object.fromEntries(kept), ...set };
+	return { ...(Object.fromEntries(kept) as Record<string, string>), ...set };
 }
 
 function fieldText(value: unknown): string {
@@ -59,7 +65,7 @@ function formFields(request: SignableRequest): Array<[string, string]> {
  * `key` or `t` (the key-and-secret endpoints): key, t (now, in ms, unless given) and
  * sign = MD5(param + t + key + secret). Either way over the `param` text sent.
  */
-export function signKuaidi100Request<T extends SignableRequest>(request: T, signer: Kuaidi100Signer, now: () => number = Date.now): T {
+export function signKuaidi100Request<T extends SignableRequest>(request: T, signer: Kuaidi100Signer, now: () => number = Date.now): T & SignedParts {
 	const fields = formFields(request);
 	const value = (name: string) => fields.find(([field]) => field === name)?.[1];
 	const param = value('param');
@@ -76,7 +82,7 @@ export function signKuaidi100Request<T extends SignableRequest>(request: T, sign
 	const own = new Set(['customer', 'key', 't', 'sign']);
 	const body = new URLSearchParams([...signed, ...fields.filter(([name]) => !own.has(name))]).toString();
 	const { form: _form, ...rest } = request;
-	return { ...rest, body, headers: withHeaders(request.headers, { 'Content-Type': FORM }) } as T;
+	return { ...rest, body, headers: withHeaders(request.headers, { 'Content-Type': FORM }) } as T & SignedParts;
 }
 
 /** The exact JSON text of a body: text as given, fields serialized once. */
@@ -88,7 +94,7 @@ function jsonText(body: unknown): string {
 }
 
 /** KeyDelivery: a JSON body; API-Key and signature = MD5(body + apiKey + secret) over the exact text sent. */
-export function signKeyDeliveryRequest<T extends SignableRequest>(request: T, signer: KeyDeliverySigner): T {
+export function signKeyDeliveryRequest<T extends SignableRequest>(request: T, signer: KeyDeliverySigner): T & SignedParts {
 	const body = jsonText(request.body);
 	const headers = withHeaders(request.headers, {
 		'Content-Type': 'application/json',
