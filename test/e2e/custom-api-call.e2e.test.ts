@@ -78,6 +78,7 @@ describe('Custom API Call in a real n8n', () => {
 	let k100Wrong: CredentialFixture;
 	let kd: CredentialFixture;
 	let kdWrong: CredentialFixture;
+	let k100Defaults: CredentialFixture;
 	const workflows: Record<string, WorkflowFixture> = {};
 
 	beforeAll(async () => {
@@ -102,6 +103,8 @@ describe('Custom API Call in a real n8n', () => {
 			data: { apiKey: SANDBOX_KEYDELIVERY.apiKey, secret: SANDBOX_KEYDELIVERY.secret, baseUrl: sandbox.keyDeliveryBaseUrl, ...domains },
 		};
 		kdWrong = { ...kd, id: 'e2eCallKdBad000', name: 'e2e KeyDelivery (wrong secret)', data: { ...kd.data, secret: WRONG_SECRET } };
+		const { allowedHttpRequestDomains: _all, allowedDomains: _hosts, ...defaults } = k100.data;
+		k100Defaults = { ...k100, id: 'e2eCallK100Dflt', name: 'e2e Kuaidi100 (allowed domains left at default)', data: defaults };
 
 		const k100Query = `${sandbox.kuaidi100BaseUrl}/poll/query.do`;
 		const kdRealtime = `${sandbox.keyDeliveryBaseUrl}/api/v1/tracking/realtime`;
@@ -112,6 +115,7 @@ describe('Custom API Call in a real n8n', () => {
 			k100Wrong: httpWorkflow('callK100Wrong', k100Query, 'kuaidi100Api', k100Wrong, { contentType: 'form-urlencoded', fields: [{ name: 'param', value: PARAM }] }),
 			kdJson: httpWorkflow('callKdJson', kdRealtime, 'keyDeliveryApi', kd, { contentType: 'json', json: kdJson }),
 			kdWrong: httpWorkflow('callKdWrong', kdRealtime, 'keyDeliveryApi', kdWrong, { contentType: 'json', json: kdJson }),
+			k100Defaults: httpWorkflow('callK100Dflt', k100Query, 'kuaidi100Api', k100Defaults, { contentType: 'form-urlencoded', fields: [{ name: 'param', value: PARAM }] }),
 		});
 		// The example as a user imports it: credentials picked, and (here only) its URL on the sandbox.
 		const example = useCredentials(loadExample('custom-api-call.json'), [k100]);
@@ -121,7 +125,7 @@ describe('Custom API Call in a real n8n', () => {
 		}
 		workflows.example = example;
 
-		await n8n.importCredentials([k100, k100Wrong, kd, kdWrong]);
+		await n8n.importCredentials([k100, k100Wrong, kd, kdWrong, k100Defaults]);
 		await n8n.importWorkflows(Object.values(workflows));
 		const pack = await building;
 		await n8n.installPackage(pack.tarball);
@@ -183,21 +187,25 @@ describe('Custom API Call in a real n8n', () => {
 		for (const secret of SECRETS) expect(stored).not.toContain(secret);
 	});
 
-	it("both nodes offer Custom API Call, and both credentials sign, in the node types n8n loaded", async () => {
-		await n8n.start([]);
-		await n8n.stop();
-		const typesDir = path.join(n8n.userFolder, '.cache/n8n/public/types');
-		const nodes = JSON.parse(fs.readFileSync(path.join(typesDir, 'nodes.json'), 'utf8')) as Array<{ name: string; properties: Array<{ name: string; options?: Array<{ name: string; value: string }> }> }>;
+	it('both nodes offer Custom API Call in the node types n8n loaded (n8n export:nodes)', async () => {
+		const file = path.join(work, 'nodes.json');
+		await n8n.cliOk(['export:nodes', `--output=${file}`]);
+		const nodes = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ name: string; properties: Array<{ name: string; options?: Array<{ value: string }> }> }>;
 		for (const name of ['n8n-nodes-kuaidi100.kuaidi100', 'n8n-nodes-kuaidi100.keyDelivery']) {
 			const operation = nodes.find((node) => node.name === name)?.properties.find((property) => property.name === 'operation');
 			expect(operation?.options?.map((option) => option.value), name).toContain('__CUSTOM_API_CALL__');
 		}
-		const credentials = JSON.parse(fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8')) as Array<{ name: string; authenticate?: unknown; properties: Array<{ name: string; default: unknown }> }>;
-		for (const [name, hosts] of [['kuaidi100Api', 'poll.kuaidi100.com, www.kuaidi100.com, api.kuaidi100.com'], ['keyDeliveryApi', 'www.kd100.com']]) {
-			const credential = credentials.find((entry) => entry.name === name);
-			expect(credential?.authenticate, name).toBeDefined();
-			expect(credential?.properties.find((property) => property.name === 'allowedHttpRequestDomains')?.default).toBe('domains');
-			expect(credential?.properties.find((property) => property.name === 'allowedDomains')?.default).toBe(hosts);
+	});
+
+	it("a credential left at its defaults may only reach the service's hosts (n8n 2.x checks every request, 1.123 only redirects)", async () => {
+		const { execution } = await n8n.execute(workflows.k100Defaults.id);
+		if (n8n.install.line === 2) {
+			expect(execution.status).toBe('error');
+			expect(execution.errorText()).toMatch(/Domain not allowed[^"]*poll\.kuaidi100\.com, www\.kuaidi100\.com, api\.kuaidi100\.com/);
+		} else {
+			// n8n 1.123's HTTP Request node passes the allowed domains on, but its request helper
+			// checks them on redirects only: the first request reaches the sandbox.
+			expect(execution.status).toBe('success');
 		}
 	});
 });
