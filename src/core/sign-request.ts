@@ -81,8 +81,10 @@ export function signKuaidi100Request<T extends SignableRequest>(request: T, sign
 	}
 	const own = new Set(['customer', 'key', 't', 'sign']);
 	const body = new URLSearchParams([...signed, ...fields.filter(([name]) => !own.has(name))]).toString();
-	const { form: _form, ...rest } = request;
-	return { ...rest, body, headers: withHeaders(request.headers, { 'Content-Type': FORM }) } as T & SignedParts;
+	const signedRequest = { ...request, body, headers: withHeaders(request.headers, { 'Content-Type': FORM }) };
+	// The fields are in the body now; a `form` left beside it would be sent instead.
+	delete signedRequest.form;
+	return signedRequest as T & SignedParts;
 }
 
 /** The exact JSON text of a body: text as given, fields serialized once. */
