@@ -64,6 +64,21 @@ function httpWorkflow(id: string, url: string, credentialType: string, credentia
 	};
 }
 
+/** A manual trigger and one of this package's nodes, querying with its own credential. */
+function nodeWorkflow(id: string, type: string, credentialType: string, credential: CredentialFixture, parameters: Record<string, unknown>): WorkflowFixture {
+	return {
+		id,
+		name: `e2e: node ${id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: randomUUID(), name: 'Node', type, typeVersion: 1, position: [300, 0], parameters: { ...parameters, options: {} }, credentials: { [credentialType]: { id: credential.id, name: credential.name } } },
+		],
+		connections: { Start: { main: [[{ node: 'Node', type: 'main', index: 0 }]] } },
+	};
+}
+
 /** Everything n8n stored of an execution, as text, to look for secrets in. */
 async function storedText(n8n: N8n, execution: Execution): Promise<string> {
 	const rows = await n8n.db.query<{ data: string }>(`SELECT data FROM execution_data WHERE executionId = ${execution.row.id}`);
@@ -116,6 +131,12 @@ describe('Custom API Call in a real n8n', () => {
 			kdJson: httpWorkflow('callKdJson', kdRealtime, 'keyDeliveryApi', kd, { contentType: 'json', json: kdJson }),
 			kdWrong: httpWorkflow('callKdWrong', kdRealtime, 'keyDeliveryApi', kdWrong, { contentType: 'json', json: kdJson }),
 			k100Defaults: httpWorkflow('callK100Dflt', k100Query, 'kuaidi100Api', k100Defaults, { contentType: 'form-urlencoded', fields: [{ name: 'param', value: PARAM }] }),
+		});
+		workflows.k100Node = nodeWorkflow('nodeK100Query', 'n8n-nodes-kuaidi100.kuaidi100', 'kuaidi100Api', k100, {
+			operation: 'query', carrierCode: 'zhongtong', trackingNumber: '78912345678901', output: 'simplified', lockoutGuard: false, queryOptions: {},
+		});
+		workflows.kdNode = nodeWorkflow('nodeKdTracking', 'n8n-nodes-kuaidi100.keyDelivery', 'keyDeliveryApi', kd, {
+			operation: 'getTracking', carrierId: 'usps', trackingNumber: 'LY811679807CN', output: 'simplified', trackingOptions: {},
 		});
 		// The example as a user imports it: credentials picked, and (here only) its URL on the sandbox.
 		const example = useCredentials(loadExample('custom-api-call.json'), [k100]);
@@ -185,6 +206,19 @@ describe('Custom API Call in a real n8n', () => {
 		expect(JSON.parse(received.get('param')!)).toMatchObject({ kuaidicom: 'shunfeng', expType: '标准快递' });
 		const stored = await storedText(n8n, execution);
 		for (const secret of SECRETS) expect(stored).not.toContain(secret);
+	});
+
+	it("the nodes' own requests leave n8n the same way (httpRequestWithAuthentication): both accepted by the fakes", async () => {
+		const k100Run = await n8n.execute(workflows.k100Node.id);
+		expect(k100Run.execution.status).toBe('success');
+		expect(k100Run.execution.items('Node')[0]).toMatchObject({ provider: 'kuaidi100', tracking_number: '78912345678901' });
+		const kdRun = await n8n.execute(workflows.kdNode.id);
+		expect(kdRun.execution.status).toBe('success');
+		expect(kdRun.execution.items('Node')[0]).toMatchObject({ provider: 'keydelivery', tracking_number: 'LY811679807CN' });
+		for (const { execution } of [k100Run, kdRun]) {
+			const stored = await storedText(n8n, execution);
+			for (const secret of SECRETS) expect(stored).not.toContain(secret);
+		}
 	});
 
 	it('both nodes offer Custom API Call in the node types n8n loaded (n8n export:nodes)', async () => {
