@@ -5,7 +5,7 @@ import * as detectCarrier from './actions/detectCarrier.operation';
 import * as getTracking from './actions/getTracking.operation';
 import { router } from './actions/router';
 import { keyDeliveryApiTest } from './methods/credentialTest';
-import { requestOptionsCollection } from '../shared/options';
+import { requestOptionsCollection } from '../parameters/request-options';
 
 export class KeyDelivery implements INodeType {
 	description: INodeTypeDescription = {

@@ -5,7 +5,7 @@ import * as query from './actions/query.operation';
 import { router } from './actions/router';
 import * as subscribe from './actions/subscribe.operation';
 import { kuaidi100ApiTest } from './methods/credentialTest';
-import { requestOptionsCollection } from '../shared/options';
+import { requestOptionsCollection } from '../parameters/request-options';
 
 export class Kuaidi100 implements INodeType {
 	description: INodeTypeDescription = {

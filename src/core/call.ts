@@ -1,4 +1,4 @@
-import { LOCAL_ERRORS, TrackingApiError, httpStatusExplanation, type Provider } from './errors';
+import { LOCAL_ERRORS, TrackingApiError, httpStatusExplanation, type Provider } from './tracking-api-error';
 import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './http';
 import { DEFAULT_RETRY, withRetry, type RetryOptions, type Sleep } from './retry';
 import { settle, settleSync } from './settle';

@@ -12,6 +12,11 @@ export interface HttpRequest {
 	/** The exact body text to send (already encoded); absent for GET. */
 	body?: string;
 	timeoutMs: number;
+	/**
+	 * Set when the service's signature is still to be added by the transport: inside
+	 * n8n, the credential's `authenticate` signs it (httpRequestWithAuthentication).
+	 */
+	needsSignature?: boolean;
 }
 
 export interface HttpResponse {

@@ -3,7 +3,7 @@
  * cannot wrap failures in n8n's NodeApiError; n8n's community-node rules forbid
  * raising anything else from a `catch` clause. Failures are therefore taken out
  * of the catch as values and raised (as the core's own errors) after it; the
- * nodes turn them into NodeApiError at their edge (nodes/shared/errors.ts).
+ * nodes turn them into NodeApiError at their edge (nodes/item-runner/item-errors.ts).
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

@@ -10,6 +10,15 @@ export function kuaidi100RequestSign(param: string, key: string, customer: strin
 	return md5UpperHex(param + key + customer);
 }
 
+/**
+ * Kuaidi100's other request sign, MD5(param + t + key + secret): the endpoints on
+ * api.kuaidi100.com and order.kuaidi100.com (time and price estimates, address
+ * resolution, e-waybills, pickups) that take `key` and a millisecond timestamp `t`.
+ */
+export function kuaidi100KeySecretSign(param: string, t: string, key: string, secret: string): string {
+	return md5UpperHex(param + t + key + secret);
+}
+
 /** Kuaidi100 push sign: MD5(param + salt) over the raw `param` text received. */
 export function kuaidi100PushSign(param: string, salt: string): string {
 	return md5UpperHex(param + salt);

@@ -1,16 +1,11 @@
 /**
  * Input checks done before any request, so a typo costs no quota and no lockout.
  * Each returns a sentence saying what is wrong and how to fix it, or undefined.
+ * What differs between the services (field names, lengths, carriers needing a phone)
+ * is read from the registry's facts, not branched on here.
  */
+import { SERVICES, type Provider } from '../providers/services';
 
-/** Tracking number lengths each service accepts (KeyDelivery's are worldwide: wider). */
-export const TRACKING_NUMBER_LENGTH = {
-	kuaidi100: { min: 6, max: 32 },
-	keydelivery: { min: 4, max: 64 },
-} as const;
-
-/** Carriers whose Kuaidi100 queries require the sender's or recipient's phone. */
-export const KUAIDI100_PHONE_REQUIRED = new Set(['shunfeng', 'shunfengkuaiyun']);
 
 /** Carrier codes of both services: lower-case letters, digits, "_" and "-" (e.g. yuantong, royal-mail, 4px). */
 export const CARRIER_CODE_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -29,14 +24,18 @@ export interface ShipmentFields {
 	phone: string;
 }
 
-export const NODE_FIELDS: Readonly<Record<'kuaidi100' | 'keydelivery', ShipmentFields>> = {
-	kuaidi100: { carrier: 'the Carrier Code field', trackingNumber: 'the Tracking Number field', phone: 'the Phone field' },
-	keydelivery: { carrier: 'the Carrier ID field', trackingNumber: 'the Tracking Number field', phone: 'the Phone field' },
+function nodeFields(provider: Provider): ShipmentFields {
+	return { carrier: `the ${SERVICES[provider].carrierField} field`, trackingNumber: 'the Tracking Number field', phone: 'the Phone field' };
+}
+
+export const NODE_FIELDS: Readonly<Record<Provider, ShipmentFields>> = {
+	kuaidi100: nodeFields('kuaidi100'),
+	keydelivery: nodeFields('keydelivery'),
 };
 
 export function trackingNumberProblem(
 	trackingNumber: string,
-	{ min, max }: { min: number; max: number } = TRACKING_NUMBER_LENGTH.kuaidi100,
+	{ min, max }: { min: number; max: number } = SERVICES.kuaidi100.trackingNumberLength,
 	where = NODE_FIELDS.kuaidi100.trackingNumber,
 ): string | undefined {
 	const value = trackingNumber.trim();
@@ -80,8 +79,9 @@ export function phoneProblem(phone: string | undefined, where = NODE_FIELDS.kuai
 	return undefined;
 }
 
-export function kuaidi100PhoneProblem(carrier: string, phone: string | undefined, where = NODE_FIELDS.kuaidi100.phone): string | undefined {
-	if (KUAIDI100_PHONE_REQUIRED.has(carrier.trim()) && !(phone ?? '').trim()) {
+/** A carrier of `provider` that requires a phone (Kuaidi100's SF Express) without one. */
+export function requiredPhoneProblem(provider: Provider, carrier: string, phone: string | undefined, where = NODE_FIELDS[provider].phone): string | undefined {
+	if (SERVICES[provider].phoneRequiredCarriers.has(carrier.trim()) && !(phone ?? '').trim()) {
 		return `Carrier "${carrier.trim()}" (SF Express) requires the sender's or recipient's phone number, or its last 4 digits. Fill in ${where}.`;
 	}
 	return undefined;
@@ -89,20 +89,16 @@ export function kuaidi100PhoneProblem(carrier: string, phone: string | undefined
 
 /** The one shipment rule of the nodes, the trigger and the exporter: carrier, number, phone. */
 export function shipmentProblem(
-	input: { provider: 'kuaidi100' | 'keydelivery'; carrier: string; trackingNumber: string; phone?: string },
+	input: { provider: Provider; carrier: string; trackingNumber: string; phone?: string },
 	where: ShipmentFields = NODE_FIELDS[input.provider],
 ): string | undefined {
-	const kuaidi100 = input.provider === 'kuaidi100';
+	const service = SERVICES[input.provider];
 	return (
-		carrierCodeProblem(input.carrier, kuaidi100 ? 'Carrier Code' : 'Carrier ID', kuaidi100 ? 'yuantong' : 'usps', where.carrier) ??
-		trackingNumberProblem(input.trackingNumber, TRACKING_NUMBER_LENGTH[input.provider], where.trackingNumber) ??
+		carrierCodeProblem(input.carrier, service.carrierField, service.carrierExample, where.carrier) ??
+		trackingNumberProblem(input.trackingNumber, service.trackingNumberLength, where.trackingNumber) ??
 		phoneProblem(input.phone, where.phone) ??
-		(kuaidi100 ? kuaidi100PhoneProblem(input.carrier, input.phone, where.phone) : undefined)
+		requiredPhoneProblem(input.provider, input.carrier, input.phone, where.phone)
 	);
-}
-
-export function kuaidi100QueryProblem(input: { carrier: string; trackingNumber: string; phone?: string }): string | undefined {
-	return shipmentProblem({ provider: 'kuaidi100', ...input });
 }
 
 export function httpUrlProblem(url: string, fieldName: string): string | undefined {

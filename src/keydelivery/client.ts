@@ -1,8 +1,10 @@
 import { callWithRetry, DEFAULT_TIMEOUT_MS, httpError, isRecord, parseJsonBody, type CallSettings } from '../core/call';
-import { explain, TrackingApiError } from '../core/errors';
+import { explain, TrackingApiError } from '../core/tracking-api-error';
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
-import { keyDeliverySignature } from '../core/signing';
-import { KEYDELIVERY_ERRORS } from './errors';
+import { signKeyDeliveryRequest } from '../core/sign-request';
+import { SERVICES } from '../providers/services';
+import { keyDeliveryBody } from './request-body';
+import { KEYDELIVERY_ERRORS } from './error-codes';
 import type {
 	KeyDeliveryCarrierCandidate,
 	KeyDeliveryCreateParams,
@@ -12,37 +14,31 @@ import type {
 	KeyDeliveryTrackingParams,
 } from './types';
 
-export const KEYDELIVERY_DEFAULT_BASE_URL = 'https://www.kd100.com';
+export const KEYDELIVERY_DEFAULT_BASE_URL = SERVICES.keydelivery.serviceRoot;
 
 export interface KeyDeliveryConfig extends CallSettings {
 	apiKey: string;
 	secret: string;
 	baseUrl?: string;
+	/** The transport signs (n8n's credential `authenticate`); otherwise this client signs. */
+	signedByTransport?: boolean;
 }
 
 /**
  * Serializes the body once and signs exactly those bytes: the service recomputes
  * MD5(body + apiKey + secret) over what it receives, so any re-serialization
- * between signing and sending would break the signature.
+ * between signing and sending would break the signature. `body`: the text
+ * `keyDeliveryBody` made, when the caller already has it (its request key).
  */
-export function buildKeyDeliveryRequest(config: KeyDeliveryConfig, path: string, payload: object): HttpRequest {
-	const compact: Record<string, unknown> = {};
-	for (const [name, value] of Object.entries(payload)) {
-		if (value !== undefined && value !== '') compact[name] = value;
-	}
-	const body = JSON.stringify(compact);
-	return {
+export function buildKeyDeliveryRequest(config: KeyDeliveryConfig, path: string, payload: object, body = keyDeliveryBody(payload)): HttpRequest {
+	const request: HttpRequest = {
 		method: 'POST',
 		url: joinUrl(config.baseUrl || KEYDELIVERY_DEFAULT_BASE_URL, path),
-		headers: {
-			'Content-Type': 'application/json',
-			Accept: 'application/json',
-			'API-Key': config.apiKey,
-			signature: keyDeliverySignature(body, config.apiKey, config.secret),
-		},
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
 		body,
 		timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
+	return config.signedByTransport ? { ...request, needsSignature: true } : signKeyDeliveryRequest(request, config);
 }
 
 /** Parses the `{code, message, data}` envelope; any code but 200 (and `accept`) is an error. */
@@ -106,16 +102,17 @@ export class KeyDeliveryClient {
 		return await this.call('/api/v1/tracking/create', params, parseCreateResponse);
 	}
 
-	async realtime(params: KeyDeliveryTrackingParams): Promise<KeyDeliveryRealtimeData> {
-		return await this.call('/api/v1/tracking/realtime', params, parseRealtimeResponse);
+	/** `body`: the request text when the caller built it already (the registry's `requestText`). */
+	async realtime(params: KeyDeliveryTrackingParams, body?: string): Promise<KeyDeliveryRealtimeData> {
+		return await this.call('/api/v1/tracking/realtime', params, parseRealtimeResponse, body);
 	}
 
 	async detectCarrier(trackingNumber: string): Promise<KeyDeliveryCarrierCandidate[]> {
 		return await this.call('/api/v1/carriers/detect', { tracking_number: trackingNumber }, parseDetectResponse);
 	}
 
-	private async call<T>(path: string, payload: object, interpret: (response: HttpResponse) => T): Promise<T> {
-		const request = buildKeyDeliveryRequest(this.config, path, payload);
+	private async call<T>(path: string, payload: object, interpret: (response: HttpResponse) => T, body?: string): Promise<T> {
+		const request = buildKeyDeliveryRequest(this.config, path, payload, body);
 		return await callWithRetry('keydelivery', this.transport, request, interpret, this.config);
 	}
 }

@@ -1,8 +1,10 @@
 import { callWithRetry, DEFAULT_TIMEOUT_MS, httpError, isRecord, parseJsonBody, type CallSettings } from '../core/call';
-import { explain, TrackingApiError, type ErrorExplanation } from '../core/errors';
+import { explain, TrackingApiError, type ErrorExplanation } from '../core/tracking-api-error';
 import { joinUrl, type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
-import { kuaidi100RequestSign } from '../core/signing';
-import { KUAIDI100_DETECT_ERRORS, KUAIDI100_LOCKED, KUAIDI100_QUERY_ERRORS, KUAIDI100_SUBSCRIBE_ERRORS, isLockedMessage } from './errors';
+import { signKuaidi100Request } from '../core/sign-request';
+import { SERVICES } from '../providers/services';
+import { buildQueryParam } from './query-param';
+import { KUAIDI100_DETECT_ERRORS, KUAIDI100_LOCKED, KUAIDI100_QUERY_ERRORS, KUAIDI100_SUBSCRIBE_ERRORS, isLockedMessage } from './error-codes';
 import type {
 	Kuaidi100CarrierCandidate,
 	Kuaidi100QueryParams,
@@ -11,7 +13,7 @@ import type {
 	Kuaidi100SubscribeResult,
 } from './types';
 
-export const KUAIDI100_DEFAULT_BASE_URL = 'https://poll.kuaidi100.com';
+export const KUAIDI100_DEFAULT_BASE_URL = SERVICES.kuaidi100.serviceRoot;
 /** Auto-detection lives on another host than the poll endpoints. */
 export const KUAIDI100_DEFAULT_AUTONUMBER_BASE_URL = 'https://www.kuaidi100.com';
 
@@ -20,43 +22,34 @@ export interface Kuaidi100Config extends CallSettings {
 	key: string;
 	baseUrl?: string;
 	autonumberBaseUrl?: string;
+	/** The transport signs (n8n's credential `authenticate`); otherwise this client signs. */
+	signedByTransport?: boolean;
+}
+
+/** A request of the customer scheme, signed here or marked for the transport to sign. */
+function signed(config: Kuaidi100Config, request: HttpRequest): HttpRequest {
+	return config.signedByTransport ? { ...request, needsSignature: true } : signKuaidi100Request(request, config);
 }
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** The `param` JSON of a query: documented field order, empty optionals left out. */
-export function buildQueryParam(params: Kuaidi100QueryParams): string {
-	const param: Record<string, string> = { com: params.com, num: params.num };
-	const optional = {
-		phone: params.phone,
-		from: params.from,
-		to: params.to,
-		resultv2: params.resultv2,
-		show: params.show ?? '0',
-		order: params.order,
-		lang: params.lang,
-	};
-	for (const [name, value] of Object.entries(optional)) {
-		if (value !== undefined && value !== '') param[name] = value;
-	}
-	return JSON.stringify(param);
-}
-
-/** A signed query (or map track) request: sign = MD5(param + key + customer). */
+/**
+ * A signed query (or map track) request: sign = MD5(param + key + customer). `param`
+ * is the text `buildQueryParam` made, when the caller already has it (its request key).
+ */
 export function buildQueryRequest(
 	config: Kuaidi100Config,
 	params: Kuaidi100QueryParams,
 	path = '/poll/query.do',
+	param = buildQueryParam(params),
 ): HttpRequest {
-	const param = buildQueryParam(params);
-	const sign = kuaidi100RequestSign(param, config.key, config.customer);
-	return {
+	return signed(config, {
 		method: 'POST',
 		url: joinUrl(config.baseUrl || KUAIDI100_DEFAULT_BASE_URL, path),
 		headers: { 'Content-Type': FORM, Accept: 'application/json' },
-		body: new URLSearchParams({ customer: config.customer, sign, param }).toString(),
+		body: new URLSearchParams({ param }).toString(),
 		timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-	};
+	});
 }
 
 export function buildSubscribeRequest(config: Kuaidi100Config, params: Kuaidi100SubscribeParams): HttpRequest {
@@ -175,12 +168,13 @@ export class Kuaidi100Client {
 		private readonly transport: HttpTransport,
 	) {}
 
-	async query(params: Kuaidi100QueryParams): Promise<Kuaidi100QueryResult> {
-		return await this.call(buildQueryRequest(this.config, params), parseQueryResponse);
+	/** `param`: the request text when the caller built it already (the registry's `requestText`). */
+	async query(params: Kuaidi100QueryParams, param?: string): Promise<Kuaidi100QueryResult> {
+		return await this.call(buildQueryRequest(this.config, params, '/poll/query.do', param), parseQueryResponse);
 	}
 
-	async mapTrack(params: Kuaidi100QueryParams): Promise<Kuaidi100QueryResult> {
-		return await this.call(buildQueryRequest(this.config, params, '/poll/maptrack.do'), parseQueryResponse);
+	async mapTrack(params: Kuaidi100QueryParams, param?: string): Promise<Kuaidi100QueryResult> {
+		return await this.call(buildQueryRequest(this.config, params, '/poll/maptrack.do', param), parseQueryResponse);
 	}
 
 	async subscribe(params: Kuaidi100SubscribeParams): Promise<Kuaidi100SubscribeResult> {

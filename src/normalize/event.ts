@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Provider } from '../core/errors';
+import type { Provider } from '../core/tracking-api-error';
 import type { Milestone } from './milestones';
 
 export type { Provider };

@@ -47,6 +47,42 @@ interface RawEventFields {
 	areaCenter: unknown;
 }
 
+/** What every event of one shipment shares. */
+interface EventContext {
+	provider: Provider;
+	carrier: string;
+	trackingNumber: string;
+	shipmentStatus: Milestone;
+	source: NormalizeOptions['source'];
+	fetchedAt: string;
+	exportRunId: string;
+}
+
+function trackingEvent(raw: RawEventFields, utc: string, context: EventContext): TrackingEvent {
+	const { provider, carrier, trackingNumber } = context;
+	const description = flattenLines(raw.description);
+	return {
+		event_id: eventId({ provider, carrier, tracking_number: trackingNumber, event_time: utc, status_code: raw.statusCode, description }),
+		provider,
+		carrier,
+		tracking_number: trackingNumber,
+		event_time: utc,
+		event_time_local: raw.time,
+		status: milestoneOf(raw.statusCode, raw.statusText),
+		status_code: raw.statusCode,
+		status_text: raw.statusText,
+		description,
+		location: raw.location,
+		area_code: raw.areaCode,
+		area_name: raw.areaName,
+		...parseAreaCenter(raw.areaCenter),
+		shipment_status: context.shipmentStatus,
+		source: context.source,
+		fetched_at: context.fetchedAt,
+		export_run_id: context.exportRunId,
+	};
+}
+
 function buildShipment(
 	provider: Provider,
 	carrier: string,
@@ -63,36 +99,8 @@ function buildShipment(
 	timed.sort((a, b) => (a.utc < b.utc ? 1 : a.utc > b.utc ? -1 : 0));
 	const shipmentStatus: Milestone =
 		timed.length === 0 ? 'pending' : milestoneOfShipment(shipmentCode, timed.map(({ raw }) => raw));
-	const events = timed.map(({ raw, utc }): TrackingEvent => {
-		const base = {
-			provider,
-			carrier,
-			tracking_number: trackingNumber,
-			event_time: utc,
-			status_code: raw.statusCode,
-			description: flattenLines(raw.description),
-		};
-		return {
-			event_id: eventId(base),
-			provider,
-			carrier,
-			tracking_number: trackingNumber,
-			event_time: base.event_time,
-			event_time_local: raw.time,
-			status: milestoneOf(raw.statusCode, raw.statusText),
-			status_code: raw.statusCode,
-			status_text: raw.statusText,
-			description: base.description,
-			location: raw.location,
-			area_code: raw.areaCode,
-			area_name: raw.areaName,
-			...parseAreaCenter(raw.areaCenter),
-			shipment_status: shipmentStatus,
-			source: options.source,
-			fetched_at: fetchedAt,
-			export_run_id: options.exportRunId ?? '',
-		};
-	});
+	const context = { provider, carrier, trackingNumber, shipmentStatus, source: options.source, fetchedAt, exportRunId: options.exportRunId ?? '' };
+	const events = timed.map(({ raw, utc }) => trackingEvent(raw, utc, context));
 	const last = events[0];
 	return {
 		provider,

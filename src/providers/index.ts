@@ -1,4 +1,4 @@
-import type { Provider } from '../core/errors';
+import type { Provider } from './services';
 import { keydelivery } from './keydelivery';
 import { kuaidi100 } from './kuaidi100';
 import type { ProviderEntry } from './types';
@@ -14,5 +14,8 @@ export function providerOf(id: Provider): ProviderEntry {
 }
 
 export { keydelivery, kuaidi100 };
-export { resultv2Param } from './kuaidi100';
-export type { LookupOptions, ProviderEntry, ServiceCredentials, ShipmentLookup } from './types';
+export { keyDeliveryConfig } from './keydelivery';
+export { kuaidi100Config, resultv2Param } from './kuaidi100';
+export { prepareLookup, type PreparedLookup } from './prepare';
+export { isProvider, PROVIDER_IDS, SERVICES, type Provider } from './services';
+export type { LookupFunction, LookupOptions, ProviderEntry, ServiceCredentials, ShipmentLookup } from './types';

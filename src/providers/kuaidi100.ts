@@ -1,8 +1,11 @@
-import { Kuaidi100Client } from '../kuaidi100/client';
-import { KUAIDI100_QUERY_ERRORS } from '../kuaidi100/errors';
+import type { CallSettings } from '../core/call';
+import { Kuaidi100Client, type Kuaidi100Config } from '../kuaidi100/client';
+import { buildQueryParam } from '../kuaidi100/query-param';
+import { KUAIDI100_QUERY_ERRORS } from '../kuaidi100/error-codes';
 import type { Kuaidi100QueryParams } from '../kuaidi100/types';
 import { normalizeKuaidi100Result } from '../normalize/shipment';
-import { accountLevel, type ProviderEntry } from './types';
+import { SERVICES } from './services';
+import { accountLevel, trimmedFields, type ProviderEntry } from './types';
 
 /**
  * resultv2 '0' and an absent resultv2 mean the same to Kuaidi100 (basic detail),
@@ -14,9 +17,23 @@ export function resultv2Param(value: string | undefined): string | undefined {
 	return text === '' || text === '0' ? undefined : text;
 }
 
+// Not the salt: the trigger verifies pushes with it as typed, so Subscribe sends it as typed.
+const CREDENTIAL_FIELDS = ['customer', 'key', 'baseUrl', 'autonumberBaseUrl'] as const;
+
+/** The client configuration of a credential (the node's or the exporter's), trimmed. */
+export function kuaidi100Config(raw: Record<string, unknown>, settings: CallSettings): Kuaidi100Config {
+	const credentials = trimmedFields(raw, CREDENTIAL_FIELDS);
+	return {
+		customer: credentials.customer ?? '',
+		key: credentials.key ?? '',
+		baseUrl: credentials.baseUrl,
+		autonumberBaseUrl: credentials.autonumberBaseUrl,
+		...settings,
+	};
+}
+
 export const kuaidi100: ProviderEntry<Kuaidi100QueryParams> = {
-	id: 'kuaidi100',
-	label: 'Kuaidi100',
+	...SERVICES.kuaidi100,
 	noResultYetCodes: new Set(['500']),
 	accountLevelCodes: accountLevel(KUAIDI100_QUERY_ERRORS),
 	minQueryIntervalMs: 30 * 60_000,
@@ -31,18 +48,12 @@ export const kuaidi100: ProviderEntry<Kuaidi100QueryParams> = {
 		order: options.order,
 		lang: options.lang || undefined,
 	}),
+	requestText: buildQueryParam,
 	credentialFields: ['customer', 'key'],
+	credentials: (raw) => trimmedFields(raw, CREDENTIAL_FIELDS),
 	lookupClient: (credentials, settings, transport) => {
-		const client = new Kuaidi100Client(
-			{
-				customer: credentials.customer ?? '',
-				key: credentials.key ?? '',
-				...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}),
-				...settings,
-			},
-			transport,
-		);
-		return async (params) => await client.query(params);
+		const client = new Kuaidi100Client(kuaidi100Config(credentials, settings), transport);
+		return async (params, requestText) => await client.query(params, requestText);
 	},
 	normalize: normalizeKuaidi100Result,
 };

@@ -7,10 +7,12 @@
 export type SandboxProvider = 'kuaidi100' | 'keydelivery';
 
 /** The one Kuaidi100 account the sandbox knows (override with SandboxOptions.kuaidi100). */
-export const SANDBOX_KUAIDI100: Readonly<{ customer: string; key: string; salt: string }> = Object.freeze({
+export const SANDBOX_KUAIDI100: Readonly<{ customer: string; key: string; salt: string; secret: string }> = Object.freeze({
 	customer: 'SANDBOXCUSTOMER',
 	key: 'sandbox-key',
 	salt: 'sandbox-salt',
+	/** For the endpoints signed MD5(param + t + key + secret) (Custom API Call; none the nodes wrap). */
+	secret: 'sandbox-secret-k100',
 });
 
 /** The one KeyDelivery account the sandbox knows (override with SandboxOptions.keyDelivery). */

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { TrackingApiError } from '../../src/core/errors';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
 
 /** Awaits a promise that must reject with a TrackingApiError, and returns that error. */
 export async function failure(promise: Promise<unknown>): Promise<TrackingApiError> {

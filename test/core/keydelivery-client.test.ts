@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrackingApiError } from '../../src/core/errors';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
 import { fetchTransport } from '../../src/core/http';
 import type { Sleep } from '../../src/core/retry';
 import { buildKeyDeliveryRequest, KeyDeliveryClient, parseKeyDeliveryEnvelope, type KeyDeliveryConfig } from '../../src/keydelivery/client';

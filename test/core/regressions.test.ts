@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callWithRetry } from '../../src/core/call';
-import { TrackingApiError } from '../../src/core/errors';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
 import { fetchTransport } from '../../src/core/http';
 import { withRetry } from '../../src/core/retry';
 import { normalizeKeyDeliveryResult, normalizeKuaidi100Result } from '../../src/normalize/shipment';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callWithRetry } from '../../src/core/call';
-import { TrackingApiError } from '../../src/core/errors';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
 import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../src/core/http';
 import { backoffDelay, DEFAULT_RETRY, withRetry, type RetryOptions, type Sleep } from '../../src/core/retry';
 import { KeyDeliveryClient } from '../../src/keydelivery/client';

@@ -29,13 +29,15 @@ describe('KeyDelivery node: description', () => {
 		expect(codex.node).toBe(`${pkg.name}.keyDelivery`);
 	});
 
-	it('the credential has API Key, Secret (both hidden) and Base URL defaulting to https://www.kd100.com', () => {
+	it('the credential has API Key, Secret (both hidden), Base URL defaulting to https://www.kd100.com and allowed domains defaulting to its host', () => {
 		const credential = new KeyDeliveryApi();
 		expect(credential.name).toBe('keyDeliveryApi');
 		expect(credential.properties.map((p) => [p.name, p.typeOptions?.password === true, p.default])).toEqual([
 			['apiKey', true, ''],
 			['secret', true, ''],
 			['baseUrl', false, 'https://www.kd100.com'],
+			['allowedHttpRequestDomains', false, 'domains'],
+			['allowedDomains', false, 'www.kd100.com'],
 		]);
 	});
 

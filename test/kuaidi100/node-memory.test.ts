@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
-import { openNodeMemory } from '../../nodes/shared/nodeMemory';
+import { openNodeMemory } from '../../nodes/node-memory/key-memory';
 
 function context(helpers: Record<string, unknown>, workflowId = 'wf1', nodeId: string = randomUUID()): IExecuteFunctions {
 	return {

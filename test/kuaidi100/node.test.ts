@@ -69,6 +69,15 @@ async function run(parameters: Record<string, unknown>, options: { items?: Array
 
 const queryRequests = () => sandbox.requests.filter((r) => r.path === '/poll/query.do');
 
+describe('Kuaidi100 node: Custom API Call', () => {
+	it('the operation n8n adds, run on the node itself, says it belongs in an HTTP Request node and sends nothing', async () => {
+		const result = await run({ operation: '__CUSTOM_API_CALL__' });
+		expect(result.error?.message).toBe('Custom API Call runs in an HTTP Request node, not in this node');
+		expect(result.error?.description).toMatch(/Predefined Credential Type/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
 describe('Kuaidi100 node: Query', () => {
 	it('signs the request as Kuaidi100 checks it and returns the normalized shipment (Simplified)', async () => {
 		const result = await run({ operation: 'query', carrierCode: 'yuantong', trackingNumber: `  ${SEED} ` });

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { shipmentProblem, TRACKING_NUMBER_LENGTH, trackingNumberProblem } from '../../../src/core/validation';
 import { keydelivery } from '../../../src/providers/keydelivery';
+import { prepareLookup, type PreparedLookup } from '../../../src/providers/prepare';
 import type { KeyDeliveryTrackingParams } from '../../../src/keydelivery/types';
-import { InputError } from '../../shared/errors';
-import { eventOrderProperty } from '../../shared/options';
+import { InputError } from '../../item-runner/item-errors';
+import { eventOrderProperty } from '../../parameters/request-options';
 
 export const carrierIdProperty: INodeProperties = {
 	displayName: 'Carrier ID',
@@ -13,15 +13,6 @@ export const carrierIdProperty: INodeProperties = {
 	required: true,
 	placeholder: 'usps',
 	description: 'KeyDelivery carrier ID, lower case (e.g. usps, dhl, ups, royalmail). Unsure? Use Detect Carrier first.',
-};
-
-export const trackingNumberProperty: INodeProperties = {
-	displayName: 'Tracking Number',
-	name: 'trackingNumber',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'LY811679807CN',
 };
 
 export const trackingOptionsProperty: INodeProperties = {
@@ -58,15 +49,8 @@ export const trackingOptionsProperty: INodeProperties = {
 	],
 };
 
-export function readTrackingNumber(ctx: IExecuteFunctions, itemIndex: number): string {
-	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
-	const problem = trackingNumberProblem(trackingNumber, TRACKING_NUMBER_LENGTH.keydelivery);
-	if (problem) throw new InputError(problem);
-	return trackingNumber;
-}
-
-/** Reads and validates one item's tracking parameters; throws InputError before any request. */
-export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): KeyDeliveryTrackingParams {
+/** Reads and checks one item's lookup (parameters and request text); throws InputError before any request. */
+export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): PreparedLookup<KeyDeliveryTrackingParams> {
 	const carrierId = String(ctx.getNodeParameter('carrierId', itemIndex, '')).trim();
 	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
 	// Expressions may give numbers (a phone or a postal code from the input JSON): read as text.
@@ -85,9 +69,9 @@ export function readTrackingParams(ctx: IExecuteFunctions, itemIndex: number): K
 		shipTo: optionalText(options.shipTo),
 	};
 	// The one shipment rule and the registry's parameters, as in the exporter.
-	const problem = shipmentProblem({ provider: 'keydelivery', ...shipment });
-	if (problem) throw new InputError(problem);
-	return keydelivery.lookupParams(shipment, { areaShow: options.areaShow !== false, order: options.order });
+	const lookup = prepareLookup(keydelivery, shipment, { areaShow: options.areaShow !== false, order: options.order });
+	if ('problem' in lookup) throw new InputError(lookup.problem);
+	return lookup;
 }
 
 /** A trimmed text option, or undefined when it is missing or blank. */

@@ -1,17 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { httpUrlProblem } from '../../../src/core/validation';
 import type { KeyDeliveryCreateParams, KeyDeliveryCreateResult } from '../../../src/keydelivery/types';
-import { InputError } from '../../shared/errors';
-import { runItems } from '../../shared/items';
-import { readRequestOptions } from '../../shared/options';
+import { InputError } from '../../item-runner/item-errors';
+import { runItems } from '../../item-runner/run-items';
+import { readRequestOptions } from '../../parameters/request-options';
+import { trackingNumberProperty } from '../../parameters/shipment-fields';
 import { keyDeliveryClient } from '../transport';
-import { carrierIdProperty, readTrackingParams, trackingNumberProperty, trackingOptionsProperty } from './common';
+import { carrierIdProperty, readTrackingParams, trackingOptionsProperty } from './common';
 
 const show = { operation: ['createTracking'] };
 
 export const description: INodeProperties[] = [
 	{ ...carrierIdProperty, displayOptions: { show } },
-	{ ...trackingNumberProperty, displayOptions: { show } },
+	{ ...trackingNumberProperty('keydelivery'), displayOptions: { show } },
 	{
 		displayName: 'Webhook URL',
 		name: 'webhookUrl',
@@ -33,13 +34,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runItems<KeyDeliveryCreateResult>(
 		this,
 		(itemIndex) => {
-			const params = readTrackingParams(this, itemIndex);
+			const { params } = readTrackingParams(this, itemIndex);
 			const webhookUrl = String(this.getNodeParameter('webhookUrl', itemIndex, '')).trim();
 			const problem = httpUrlProblem(webhookUrl, 'Webhook URL');
 			if (problem) throw new InputError(problem);
 			const request: KeyDeliveryCreateParams = { ...params, webhook_url: webhookUrl };
 			return {
-				dedupeKey: JSON.stringify(request),
+				requestKey: JSON.stringify(request),
 				send: async () => await client.createTracking(request),
 				output: (result) => [
 					{

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { KeyDeliveryCarrierCandidate } from '../../../src/keydelivery/types';
-import { runItems } from '../../shared/items';
-import { readRequestOptions } from '../../shared/options';
+import { runItems } from '../../item-runner/run-items';
+import { readRequestOptions } from '../../parameters/request-options';
+import { readTrackingNumber, trackingNumberProperty } from '../../parameters/shipment-fields';
 import { keyDeliveryClient } from '../transport';
-import { readTrackingNumber, trackingNumberProperty } from './common';
 
 export const description: INodeProperties[] = [
-	{ ...trackingNumberProperty, displayOptions: { show: { operation: ['detectCarrier'] } } },
+	{ ...trackingNumberProperty('keydelivery'), displayOptions: { show: { operation: ['detectCarrier'] } } },
 ];
 
 /** Carrier detection: candidates most likely first (not guaranteed); `carrier_id` is the best guess. */
@@ -16,9 +16,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runItems<KeyDeliveryCarrierCandidate[]>(
 		this,
 		(itemIndex) => {
-			const trackingNumber = readTrackingNumber(this, itemIndex);
+			const trackingNumber = readTrackingNumber(this, itemIndex, 'keydelivery');
 			return {
-				dedupeKey: trackingNumber,
+				requestKey: trackingNumber,
 				send: async () => await client.detectCarrier(trackingNumber),
 				output: (candidates) => [
 					{

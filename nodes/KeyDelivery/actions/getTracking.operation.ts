@@ -1,18 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { KeyDeliveryRealtimeData } from '../../../src/keydelivery/types';
-import { normalizeKeyDeliveryResult, type NormalizedShipment } from '../../../src/normalize/shipment';
-import { runItems } from '../../shared/items';
-import { openNodeMemory } from '../../shared/nodeMemory';
-import { OnlyNewBatch, onlyNewProperties, readMemorySize, readOnlyNewSettings } from '../../shared/onlyNew';
-import { readRequestOptions } from '../../shared/options';
-import { outputModeProperty, shipmentOutput, type OutputMode } from '../../shared/output';
+import type { NormalizedShipment } from '../../../src/normalize/shipment';
+import { keydelivery } from '../../../src/providers/keydelivery';
+import { runItems } from '../../item-runner/run-items';
+import { openNodeMemory } from '../../node-memory/key-memory';
+import { OnlyNewBatch, onlyNewProperties, readMemorySize, readOnlyNewSettings } from '../../only-new/only-new';
+import { outputModeProperty, shipmentOutput, type OutputMode } from '../../parameters/output-mode';
+import { readRequestOptions } from '../../parameters/request-options';
+import { trackingNumberProperty } from '../../parameters/shipment-fields';
 import { keyDeliveryClient } from '../transport';
-import { carrierIdProperty, readTrackingParams, trackingNumberProperty, trackingOptionsProperty } from './common';
+import { carrierIdProperty, readTrackingParams, trackingOptionsProperty } from './common';
 
 const show = { operation: ['getTracking'] };
 
 export const description: INodeProperties[] = [
-	...[carrierIdProperty, trackingNumberProperty, outputModeProperty].map((property) => ({ ...property, displayOptions: { show } })),
+	...[carrierIdProperty, trackingNumberProperty('keydelivery'), outputModeProperty].map((property) => ({ ...property, displayOptions: { show } })),
 	...onlyNewProperties(show),
 	{ ...trackingOptionsProperty, displayOptions: { show } },
 ];
@@ -26,13 +28,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runItems<{ raw: KeyDeliveryRealtimeData; shipment: NormalizedShipment }>(
 		this,
 		(itemIndex) => {
-			const params = readTrackingParams(this, itemIndex);
+			const { params, requestText } = readTrackingParams(this, itemIndex);
 			const mode = this.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
 			return {
-				dedupeKey: JSON.stringify(params),
+				requestKey: requestText,
 				send: async () => {
-					const raw = await client.realtime(params);
-					const shipment = normalizeKeyDeliveryResult(raw, {
+					const raw = await client.realtime(params, requestText);
+					const shipment = keydelivery.normalize(raw, {
 						source: 'query',
 						fetchedAt: new Date(),
 						sourceTimeZone: options.sourceTimeZone,

@@ -1,4 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { CUSTOM_API_CALL, customApiCallError } from '../../http/custom-api-call';
 import * as createTracking from './createTracking.operation';
 import * as detectCarrier from './detectCarrier.operation';
 import * as getTracking from './getTracking.operation';
@@ -12,6 +13,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await getTracking.execute.call(this)];
 		case 'detectCarrier':
 			return [await detectCarrier.execute.call(this)];
+		case CUSTOM_API_CALL:
+			throw customApiCallError(this.getNode());
 		default:
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}

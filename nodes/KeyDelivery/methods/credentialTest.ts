@@ -1,14 +1,9 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	INodeCredentialTestResult,
-} from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import { TrackingApiError } from '../../../src/core/errors';
+import { TrackingApiError } from '../../../src/core/tracking-api-error';
 import { KeyDeliveryClient } from '../../../src/keydelivery/client';
-import { credentialTestTransport } from '../../shared/transport';
-import { keyDeliveryConfig } from '../transport';
+import { keyDeliveryConfig } from '../../../src/providers/keydelivery';
+import { credentialTestTransport } from '../../http/n8n-transport';
 
 /** Codes that can only come after KeyDelivery accepted the key and the signature. */
 const PAST_AUTHENTICATION = new Set(['105', '406', '60101']);
@@ -22,7 +17,7 @@ export async function keyDeliveryApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const config = keyDeliveryConfig(credential.data ?? ({} as ICredentialDataDecryptedObject), {
+	const config = keyDeliveryConfig(credential.data ?? {}, {
 		sleep,
 		retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
 		timeoutMs: 15000,

@@ -1,21 +1,12 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import type { CallSettings } from '../../../src/core/call';
-import { KeyDeliveryClient, type KeyDeliveryConfig } from '../../../src/keydelivery/client';
-import { n8nTransport } from '../../shared/transport';
+import { KeyDeliveryClient } from '../../../src/keydelivery/client';
+import { keyDeliveryConfig } from '../../../src/providers/keydelivery';
+import { n8nTransport } from '../../http/n8n-transport';
 
-export function keyDeliveryConfig(credentials: ICredentialDataDecryptedObject, settings: CallSettings): KeyDeliveryConfig {
-	return {
-		apiKey: String(credentials.apiKey ?? '').trim(),
-		secret: String(credentials.secret ?? '').trim(),
-		// Pasted URLs often carry a stray space, which would make every request fail as unreachable.
-		baseUrl: String(credentials.baseUrl ?? '').trim() || undefined,
-		...settings,
-	};
-}
-
-/** A client whose requests go through n8n's HTTP helper, signed with the node's credential. */
+/** A client whose requests n8n sends with the node's credential (its `authenticate` signs them). */
 export async function keyDeliveryClient(ctx: IExecuteFunctions, settings: CallSettings): Promise<KeyDeliveryClient> {
 	const credentials = await ctx.getCredentials('keyDeliveryApi');
-	const transport = n8nTransport(async (options) => await ctx.helpers.httpRequest(options));
-	return new KeyDeliveryClient(keyDeliveryConfig(credentials, settings), transport);
+	const config = { ...keyDeliveryConfig(credentials, settings), signedByTransport: true };
+	return new KeyDeliveryClient(config, n8nTransport(ctx, 'keyDeliveryApi'));
 }

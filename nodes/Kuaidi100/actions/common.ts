@@ -1,9 +1,5 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { kuaidi100QueryProblem } from '../../../src/core/validation';
-import { kuaidi100 } from '../../../src/providers/kuaidi100';
-import type { Kuaidi100QueryParams } from '../../../src/kuaidi100/types';
-import { InputError } from '../../shared/errors';
-import { eventOrderProperty } from '../../shared/options';
+import type { INodeProperties } from 'n8n-workflow';
+import { eventOrderProperty } from '../../parameters/request-options';
 
 export const carrierCodeProperty: INodeProperties = {
 	displayName: 'Carrier Code',
@@ -14,16 +10,6 @@ export const carrierCodeProperty: INodeProperties = {
 	placeholder: 'yuantong',
 	description:
 		'Kuaidi100 carrier code, lower case (e.g. yuantong, zhongtong, shunfeng). Unsure? Use the Detect Carrier operation first.',
-};
-
-export const trackingNumberProperty: INodeProperties = {
-	displayName: 'Tracking Number',
-	name: 'trackingNumber',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'YT7450353838751',
-	description: 'The waybill number, 6 to 32 characters',
 };
 
 export const phoneProperty: INodeProperties = {
@@ -92,24 +78,3 @@ export const queryOptionsProperty: INodeProperties = {
 		},
 	],
 };
-
-/** Reads and validates one item's query parameters; throws InputError before any request. */
-export function readQueryParams(ctx: IExecuteFunctions, itemIndex: number): Kuaidi100QueryParams {
-	const carrier = String(ctx.getNodeParameter('carrierCode', itemIndex, '')).trim();
-	const trackingNumber = String(ctx.getNodeParameter('trackingNumber', itemIndex, '')).trim();
-	const phone = String(ctx.getNodeParameter('phone', itemIndex, '')).trim();
-	const problem = kuaidi100QueryProblem({ carrier, trackingNumber, phone });
-	if (problem) throw new InputError(problem);
-	const options = ctx.getNodeParameter('queryOptions', itemIndex, {}) as {
-		from?: string;
-		to?: string;
-		resultv2?: string;
-		order?: 'desc' | 'asc';
-		lang?: string;
-	};
-	// The registry builds the parameters the exporter sends too (resultv2 '0' is not sent).
-	return kuaidi100.lookupParams(
-		{ carrier, trackingNumber, phone, shipFrom: options.from?.trim(), shipTo: options.to?.trim() },
-		{ resultv2: options.resultv2, order: options.order, lang: options.lang },
-	);
-}

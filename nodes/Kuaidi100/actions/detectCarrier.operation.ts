@@ -1,14 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { trackingNumberProblem } from '../../../src/core/validation';
 import type { Kuaidi100CarrierCandidate } from '../../../src/kuaidi100/types';
-import { InputError } from '../../shared/errors';
-import { runItems } from '../../shared/items';
-import { readRequestOptions } from '../../shared/options';
+import { runItems } from '../../item-runner/run-items';
+import { readRequestOptions } from '../../parameters/request-options';
+import { readTrackingNumber, trackingNumberProperty } from '../../parameters/shipment-fields';
 import { kuaidi100Client } from '../transport';
-import { trackingNumberProperty } from './common';
 
 export const description: INodeProperties[] = [
-	{ ...trackingNumberProperty, displayOptions: { show: { operation: ['detectCarrier'] } } },
+	{ ...trackingNumberProperty('kuaidi100'), displayOptions: { show: { operation: ['detectCarrier'] } } },
 ];
 
 /** Carrier auto-detection: candidates most likely first; `carrier` is the best guess. */
@@ -18,11 +16,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runItems<Kuaidi100CarrierCandidate[]>(
 		this,
 		(itemIndex) => {
-			const number = String(this.getNodeParameter('trackingNumber', itemIndex, '')).trim();
-			const problem = trackingNumberProblem(number);
-			if (problem) throw new InputError(problem);
+			const number = readTrackingNumber(this, itemIndex, 'kuaidi100');
 			return {
-				dedupeKey: number,
+				requestKey: number,
 				send: async () => await client.detectCarrier(number),
 				output: (candidates) => [
 					{

@@ -1,22 +1,27 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { buildQueryParam } from '../../../src/kuaidi100/client';
+import { settleSync, type Outcome } from '../../../src/core/settle';
 import type { Kuaidi100QueryParams, Kuaidi100QueryResult } from '../../../src/kuaidi100/types';
 import { normalizeKuaidi100Estimate } from '../../../src/normalize/estimate';
-import { normalizeKuaidi100Result, type NormalizedShipment } from '../../../src/normalize/shipment';
-import { runItems } from '../../shared/items';
-import { LockoutPlan, lockoutGuardProperty, reserveQueries, skippedItem, type ShipmentRef } from '../../shared/lockout';
-import { openNodeMemory, type KeyMemory } from '../../shared/nodeMemory';
-import { OnlyNewBatch, onlyNewProperties, readMemorySize, readOnlyNewSettings } from '../../shared/onlyNew';
-import { readRequestOptions, type RequestOptions } from '../../shared/options';
-import { outputModeProperty, shipmentOutput, type OutputMode } from '../../shared/output';
+import type { NormalizedShipment } from '../../../src/normalize/shipment';
+import { kuaidi100 } from '../../../src/providers/kuaidi100';
+import { prepareLookup } from '../../../src/providers/prepare';
+import { InputError } from '../../item-runner/item-errors';
+import { runItems, type ItemRequest } from '../../item-runner/run-items';
+import { LockoutPlan, lockoutGuardProperty, reserveQueries, skippedItem, type ShipmentRef } from '../../lockout-guard/lockout-guard';
+import { openNodeMemory } from '../../node-memory/key-memory';
+import { OnlyNewBatch, onlyNewProperties, readMemorySize, readOnlyNewSettings } from '../../only-new/only-new';
+import { outputModeProperty, shipmentOutput, type OutputMode } from '../../parameters/output-mode';
+import { readRequestOptions, type RequestOptions } from '../../parameters/request-options';
+import { trackingNumberProperty } from '../../parameters/shipment-fields';
+import type { Kuaidi100Client } from '../../../src/kuaidi100/client';
 import { kuaidi100Client } from '../transport';
-import { carrierCodeProperty, phoneProperty, queryOptionsProperty, readQueryParams, trackingNumberProperty } from './common';
+import { carrierCodeProperty, phoneProperty, queryOptionsProperty } from './common';
 
 const show = { operation: ['query', 'getMapTrack'] };
 
 /** Fields shared by Query and Get Map Track (same request, other endpoint). */
 export const description: INodeProperties[] = [
-	...[carrierCodeProperty, trackingNumberProperty, phoneProperty, outputModeProperty].map((property) => ({
+	...[carrierCodeProperty, trackingNumberProperty('kuaidi100'), phoneProperty, outputModeProperty].map((property) => ({
 		...property,
 		displayOptions: { show },
 	})),
@@ -25,32 +30,81 @@ export const description: INodeProperties[] = [
 	{ ...queryOptionsProperty, displayOptions: { show } },
 ];
 
+/** One item's lookup, read and checked once: its parameters, its exact `param` text (the request key), its shipment. */
+interface ItemLookup {
+	params: Kuaidi100QueryParams;
+	requestKey: string;
+	ref: ShipmentRef;
+}
+
+function readLookup(ctx: IExecuteFunctions, itemIndex: number): ItemLookup {
+	const text = (name: string) => String(ctx.getNodeParameter(name, itemIndex, '')).trim();
+	const options = ctx.getNodeParameter('queryOptions', itemIndex, {}) as {
+		from?: string;
+		to?: string;
+		resultv2?: string;
+		order?: 'desc' | 'asc';
+		lang?: string;
+	};
+	// The registry checks the shipment and builds the parameters and the text the exporter sends too.
+	const lookup = prepareLookup(
+		kuaidi100,
+		{ carrier: text('carrierCode'), trackingNumber: text('trackingNumber'), phone: text('phone'), shipFrom: options.from?.trim(), shipTo: options.to?.trim() },
+		{ resultv2: options.resultv2, order: options.order, lang: options.lang },
+	);
+	if ('problem' in lookup) throw new InputError(lookup.problem);
+	const { params, requestText } = lookup;
+	return { params, requestKey: requestText, ref: { provider: kuaidi100.id, carrier: params.com.toLowerCase(), trackingNumber: params.num } };
+}
+
 type Fetched = { raw: Kuaidi100QueryResult; fetchedAt: Date; shipment: NormalizedShipment };
-type Outcome = Fetched | { skipped: Date };
+type Result = Fetched | { skipped: Date };
 
-function refOf(params: Kuaidi100QueryParams): ShipmentRef {
-	return { provider: 'kuaidi100', carrier: params.com.toLowerCase(), trackingNumber: params.num };
+/** What the execution remembers: the lockout guard's plan and the "Only New" batch, each when on. */
+interface Memory {
+	lockout?: LockoutPlan;
+	batch?: OnlyNewBatch;
 }
 
-/** The numbers the items ask for; items with bad input are left to runItems to report. */
-function requestedShipments(ctx: IExecuteFunctions): ShipmentRef[] {
-	return ctx.getInputData().flatMap((_, itemIndex) => {
-		try {
-			return [refOf(readQueryParams(ctx, itemIndex))];
-		} catch {
-			return [];
-		}
-	});
+async function openMemory(ctx: IExecuteFunctions, mapTrack: boolean, lookups: Array<Outcome<ItemLookup>>): Promise<Memory> {
+	const onlyNew = mapTrack ? undefined : readOnlyNewSettings(ctx);
+	const guard = ctx.getNodeParameter('lockoutGuard', 0, true) as boolean;
+	if (!onlyNew && !guard) return {};
+	const memory = openNodeMemory(ctx, readMemorySize(ctx), Boolean(onlyNew));
+	const now = new Date();
+	// Items with bad input are left to runItems to report.
+	const requested = lookups.flatMap((lookup) => (lookup.ok ? [lookup.value.ref] : []));
+	return {
+		lockout: guard ? new LockoutPlan(await reserveQueries(memory, requested, now), now) : undefined,
+		batch: onlyNew ? new OnlyNewBatch(memory, onlyNew) : undefined,
+	};
 }
 
-function normalize(raw: Kuaidi100QueryResult, fetchedAt: Date, params: Kuaidi100QueryParams, options: RequestOptions) {
-	return normalizeKuaidi100Result(raw, {
-		source: 'query',
-		fetchedAt,
-		sourceTimeZone: options.sourceTimeZone,
-		carrier: params.com,
-		trackingNumber: params.num,
-	});
+function fetchShipment(client: Kuaidi100Client, lookup: ItemLookup, mapTrack: boolean, options: RequestOptions) {
+	return async (): Promise<Fetched> => {
+		const { params, requestKey } = lookup;
+		const raw = mapTrack ? await client.mapTrack(params, requestKey) : await client.query(params, requestKey);
+		const fetchedAt = new Date();
+		const shipment = kuaidi100.normalize(raw, {
+			source: 'query',
+			fetchedAt,
+			sourceTimeZone: options.sourceTimeZone,
+			carrier: params.com,
+			trackingNumber: params.num,
+		});
+		return { raw, fetchedAt, shipment };
+	};
+}
+
+function shipmentItems(mode: OutputMode, fetched: Fetched, mapTrack: boolean, options: RequestOptions, batch?: OnlyNewBatch): IDataObject[] {
+	const { raw, shipment } = fetched;
+	const extra: IDataObject = {
+		delivered_flag: raw.ischeck === '1',
+		route: raw.routeInfo ?? null,
+		...(normalizeKuaidi100Estimate(raw, options.sourceTimeZone) ?? {}),
+		...(mapTrack ? { trail_url: raw.trailUrl ?? null } : {}),
+	};
+	return batch ? batch.output(mode, shipment, raw, extra) : shipmentOutput(mode, shipment, raw, extra);
 }
 
 /**
@@ -59,54 +113,25 @@ function normalize(raw: Kuaidi100QueryResult, fetchedAt: Date, params: Kuaidi100
  */
 export async function execute(this: IExecuteFunctions, mapTrack = false): Promise<INodeExecutionData[]> {
 	const options = readRequestOptions(this);
-	const onlyNew = mapTrack ? undefined : readOnlyNewSettings(this);
-	const guard = this.getNodeParameter('lockoutGuard', 0, true) as boolean;
 	const { client } = await kuaidi100Client(this, options);
+	const lookups = this.getInputData().map((_, itemIndex) => settleSync(() => readLookup(this, itemIndex)));
+	const { lockout, batch } = await openMemory(this, mapTrack, lookups);
 
-	let memory: KeyMemory | undefined;
-	if (onlyNew || guard) memory = openNodeMemory(this, readMemorySize(this), Boolean(onlyNew));
-	const now = new Date();
-	const lockout = guard && memory ? new LockoutPlan(await reserveQueries(memory, requestedShipments(this), now), now) : undefined;
-	const batch = onlyNew && memory ? new OnlyNewBatch(memory, onlyNew) : undefined;
-
-	return await runItems<Outcome>(
-		this,
-		(itemIndex) => {
-			const params = readQueryParams(this, itemIndex);
-			const mode = this.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
-			const ref = refOf(params);
-			const requestKey = buildQueryParam(params);
-			const decision = lockout?.decide(ref, requestKey);
-			if (decision && !decision.allowed) {
-				return {
-					dedupeKey: `skipped ${requestKey}`,
-					send: async () => ({ skipped: decision.nextQueryAt }),
-					output: () => [skippedItem(ref, decision.nextQueryAt)],
-				};
-			}
-			return {
-				dedupeKey: requestKey,
-				send: async () => {
-					const raw = mapTrack ? await client.mapTrack(params) : await client.query(params);
-					const fetchedAt = new Date();
-					return { raw, fetchedAt, shipment: normalize(raw, fetchedAt, params, options) };
-				},
-				output: (outcome) => {
-					if ('skipped' in outcome) return [skippedItem(ref, outcome.skipped)];
-					const { raw, shipment } = outcome;
-					const extra: IDataObject = {
-						delivered_flag: raw.ischeck === '1',
-						route: raw.routeInfo ?? null,
-						...(normalizeKuaidi100Estimate(raw, options.sourceTimeZone) ?? {}),
-						...(mapTrack ? { trail_url: raw.trailUrl ?? null } : {}),
-					};
-					return batch ? batch.output(mode, shipment, raw, extra) : shipmentOutput(mode, shipment, raw, extra);
-				},
-			};
-		},
-		options.concurrency,
-		batch
-			? async (outcomes) => await batch.check(outcomes.flatMap((outcome) => ('shipment' in outcome ? [outcome.shipment] : [])))
-			: undefined,
-	);
+	const describe = (itemIndex: number): ItemRequest<Result> => {
+		const lookup = lookups[itemIndex];
+		if (!lookup.ok) throw lookup.error;
+		const { ref, requestKey } = lookup.value;
+		const mode = this.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
+		const decision = lockout?.decide(ref, requestKey);
+		if (decision && !decision.allowed) {
+			return { requestKey: `skipped ${requestKey}`, send: async () => ({ skipped: decision.nextQueryAt }), output: () => [skippedItem(ref, decision.nextQueryAt)] };
+		}
+		return {
+			requestKey,
+			send: fetchShipment(client, lookup.value, mapTrack, options),
+			output: (result) => ('skipped' in result ? [skippedItem(ref, result.skipped)] : shipmentItems(mode, result, mapTrack, options, batch)),
+		};
+	};
+	const checkNews = batch ? async (results: Result[]) => await batch.check(results.flatMap((r) => ('shipment' in r ? [r.shipment] : []))) : undefined;
+	return await runItems<Result>(this, describe, options.concurrency, checkNews);
 }

@@ -1,4 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { CUSTOM_API_CALL, customApiCallError } from '../../http/custom-api-call';
 import * as detectCarrier from './detectCarrier.operation';
 import * as query from './query.operation';
 import * as subscribe from './subscribe.operation';
@@ -14,6 +15,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await subscribe.execute.call(this)];
 		case 'detectCarrier':
 			return [await detectCarrier.execute.call(this)];
+		case CUSTOM_API_CALL:
+			throw customApiCallError(this.getNode());
 		default:
 			throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}

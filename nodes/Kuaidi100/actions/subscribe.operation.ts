@@ -1,12 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { carrierCodeProblem, httpUrlProblem, trackingNumberProblem } from '../../../src/core/validation';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { carrierCodeProblem, httpUrlProblem } from '../../../src/core/validation';
 import type { Kuaidi100SubscribeParams, Kuaidi100SubscribeResult } from '../../../src/kuaidi100/types';
 import { resultv2Param } from '../../../src/providers/kuaidi100';
-import { InputError } from '../../shared/errors';
-import { runItems } from '../../shared/items';
-import { readRequestOptions } from '../../shared/options';
+import { InputError } from '../../item-runner/item-errors';
+import { runItems } from '../../item-runner/run-items';
+import { readRequestOptions } from '../../parameters/request-options';
+import { saltProperty } from '../../parameters/push-salt';
+import { readTrackingNumber, trackingNumberProperty } from '../../parameters/shipment-fields';
 import { kuaidi100Client } from '../transport';
-import { statusDetailProperty, trackingNumberProperty } from './common';
+import { statusDetailProperty } from './common';
 
 const show = { operation: ['subscribe'] };
 
@@ -20,7 +22,7 @@ export const description: INodeProperties[] = [
 		description: 'Kuaidi100 carrier code, lower case. May be left empty when "Auto-Detect Carrier" is on.',
 		displayOptions: { show },
 	},
-	{ ...trackingNumberProperty, displayOptions: { show } },
+	{ ...trackingNumberProperty('kuaidi100'), displayOptions: { show } },
 	{
 		displayName: 'Callback URL',
 		name: 'callbackUrl',
@@ -66,15 +68,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: "Sender's or recipient's phone number, or its last 4 digits. Required for SF Express.",
 			},
-			{
-				displayName: 'Salt',
-				name: 'salt',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				description:
-					"Secret Kuaidi100 signs each push with. Leave empty to use the credential's Salt, which the Tracking Webhook Trigger verifies.",
-			},
+			saltProperty("Secret Kuaidi100 signs each push with. Leave empty to use the credential's Salt, which the Tracking Webhook Trigger verifies."),
 			{ ...statusDetailProperty, description: 'How much status detail each push carries (resultv2)' },
 			{ displayName: 'To', name: 'to', type: 'string', default: '', description: 'Destination city' },
 		],
@@ -95,54 +89,45 @@ interface SubscribeOptions {
 	resultv2?: string;
 }
 
+/** One item's subscription, read and checked; throws InputError before any request. */
+function readSubscription(ctx: IExecuteFunctions, itemIndex: number, credentialSalt: string | undefined): Kuaidi100SubscribeParams {
+	const company = String(ctx.getNodeParameter('carrierCode', itemIndex, '')).trim();
+	const extra = ctx.getNodeParameter('subscribeOptions', itemIndex, {}) as SubscribeOptions;
+	const carrierProblem = extra.autoCom && !company ? undefined : carrierCodeProblem(company);
+	if (carrierProblem) throw new InputError(carrierProblem);
+	const number = readTrackingNumber(ctx, itemIndex, 'kuaidi100');
+	const callbackUrl = String(ctx.getNodeParameter('callbackUrl', itemIndex, '')).trim();
+	const urlProblem = httpUrlProblem(callbackUrl, 'Callback URL');
+	if (urlProblem) throw new InputError(urlProblem);
+	const { salt, resultv2, ...rest } = extra;
+	return { ...rest, company, number, callbackUrl, salt: salt || credentialSalt, resultv2: resultv2Param(resultv2 ?? '4') };
+}
+
+function subscribedItem(params: Kuaidi100SubscribeParams, result: Kuaidi100SubscribeResult): IDataObject {
+	return {
+		subscribed: true,
+		already_subscribed: result.alreadySubscribed,
+		carrier: params.company,
+		tracking_number: params.number,
+		callback_url: params.callbackUrl,
+		signed_pushes: Boolean(params.salt),
+		return_code: result.returnCode,
+		message: result.message,
+	};
+}
+
 /** Push subscription: Kuaidi100 then posts every status change to the callback URL. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = readRequestOptions(this);
-	const { client, credentials } = await kuaidi100Client(this, options);
+	const { client, salt } = await kuaidi100Client(this, options);
 	return await runItems<Kuaidi100SubscribeResult>(
 		this,
 		(itemIndex) => {
-			const company = String(this.getNodeParameter('carrierCode', itemIndex, '')).trim();
-			const number = String(this.getNodeParameter('trackingNumber', itemIndex, '')).trim();
-			const callbackUrl = String(this.getNodeParameter('callbackUrl', itemIndex, '')).trim();
-			const extra = this.getNodeParameter('subscribeOptions', itemIndex, {}) as SubscribeOptions;
-			const problem =
-				(extra.autoCom && !company ? undefined : carrierCodeProblem(company)) ??
-				trackingNumberProblem(number) ??
-				httpUrlProblem(callbackUrl, 'Callback URL');
-			if (problem) throw new InputError(problem);
-			const salt = extra.salt || credentials.salt || undefined;
-			const params: Kuaidi100SubscribeParams = {
-				company,
-				number,
-				callbackUrl,
-				salt,
-				resultv2: resultv2Param(extra.resultv2 ?? '4'),
-				autoCom: extra.autoCom,
-				interCom: extra.interCom,
-				departureCom: extra.departureCom,
-				departureCountry: extra.departureCountry,
-				destinationCom: extra.destinationCom,
-				destinationCountry: extra.destinationCountry,
-				from: extra.from,
-				to: extra.to,
-				phone: extra.phone,
-			};
+			const params = readSubscription(this, itemIndex, salt);
 			return {
-				dedupeKey: JSON.stringify(params),
+				requestKey: JSON.stringify(params),
 				send: async () => await client.subscribe(params),
-				output: (result) => [
-					{
-						subscribed: true,
-						already_subscribed: result.alreadySubscribed,
-						carrier: company,
-						tracking_number: number,
-						callback_url: callbackUrl,
-						signed_pushes: Boolean(salt),
-						return_code: result.returnCode,
-						message: result.message,
-					},
-				],
+				output: (result) => [subscribedItem(params, result)],
 			};
 		},
 		options.concurrency,

@@ -1,9 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
-import { TrackingApiError } from '../../../src/core/errors';
+import { TrackingApiError } from '../../../src/core/tracking-api-error';
 import { Kuaidi100Client } from '../../../src/kuaidi100/client';
-import { credentialTestTransport } from '../../shared/transport';
-import { kuaidi100Config } from '../transport';
+import { kuaidi100Config } from '../../../src/providers/kuaidi100';
+import { credentialTestTransport } from '../../http/n8n-transport';
 
 /** A well-formed number no carrier knows: a valid credential gets "no result yet" (500). */
 export const CREDENTIAL_TEST_NUMBER = 'YT0000000000000';
@@ -17,7 +17,7 @@ export async function kuaidi100ApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const config = kuaidi100Config(credential.data ?? ({} as ICredentialDataDecryptedObject), { sleep, retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, timeoutMs: 15000 });
+	const config = kuaidi100Config(credential.data ?? {}, { sleep, retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, timeoutMs: 15000 });
 	if (!config.customer || !config.key) {
 		return { status: 'Error', message: 'Fill in both Customer and Key.' };
 	}

@@ -1,36 +1,16 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import type { CallSettings } from '../../../src/core/call';
-import { Kuaidi100Client, type Kuaidi100Config } from '../../../src/kuaidi100/client';
-import { n8nTransport } from '../../shared/transport';
+import { Kuaidi100Client } from '../../../src/kuaidi100/client';
+import { kuaidi100Config } from '../../../src/providers/kuaidi100';
+import { n8nTransport } from '../../http/n8n-transport';
 
-export interface Kuaidi100Credentials {
-	customer: string;
-	key: string;
-	salt?: string;
-	baseUrl?: string;
-	autonumberBaseUrl?: string;
-}
-
-export function kuaidi100Config(credentials: ICredentialDataDecryptedObject, settings: CallSettings): Kuaidi100Config {
-	const c = credentials as unknown as Kuaidi100Credentials;
-	return {
-		customer: String(c.customer ?? '').trim(),
-		key: String(c.key ?? '').trim(),
-		baseUrl: c.baseUrl || undefined,
-		autonumberBaseUrl: c.autonumberBaseUrl || undefined,
-		...settings,
-	};
-}
-
-/** A client whose requests go through n8n's HTTP helper, signed with the node's credential. */
+/** A client whose signed requests n8n sends with the node's credential (its `authenticate` signs). */
 export async function kuaidi100Client(
 	ctx: IExecuteFunctions,
 	settings: CallSettings,
-): Promise<{ client: Kuaidi100Client; credentials: Kuaidi100Credentials }> {
+): Promise<{ client: Kuaidi100Client; salt: string | undefined }> {
 	const credentials = await ctx.getCredentials('kuaidi100Api');
-	const transport = n8nTransport(async (options) => await ctx.helpers.httpRequest(options));
-	return {
-		client: new Kuaidi100Client(kuaidi100Config(credentials, settings), transport),
-		credentials: credentials as unknown as Kuaidi100Credentials,
-	};
+	const salt = typeof credentials.salt === 'string' && credentials.salt ? credentials.salt : undefined;
+	const config = { ...kuaidi100Config(credentials, settings), signedByTransport: true };
+	return { client: new Kuaidi100Client(config, n8nTransport(ctx, 'kuaidi100Api')), salt };
 }

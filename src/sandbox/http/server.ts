@@ -18,6 +18,8 @@ export interface FakeService {
 	/** Requests are recorded under, and faults taken from, this provider. */
 	provider: SandboxProvider;
 	routes: Readonly<Record<string, Handler>>;
+	/** Any other path (what a Custom API Call reaches); none: 404. */
+	otherPaths?: Handler;
 	faultReplies: FaultReplies;
 }
 
@@ -110,8 +112,12 @@ export class SandboxServer {
 	}
 }
 
+/** A path's handler; a known endpoint at a wrong place (a base URL that is not the service root) gets 404. */
 function route(service: FakeService, request: SandboxRequest): Reply {
-	return Object.hasOwn(service.routes, request.path) ? service.routes[request.path](request) : notFoundPage();
+	if (Object.hasOwn(service.routes, request.path)) return service.routes[request.path](request);
+	const last = (path: string) => path.slice(path.lastIndexOf('/'));
+	const misplaced = Object.keys(service.routes).some((endpoint) => last(endpoint) === last(request.path));
+	return service.otherPaths && !misplaced ? service.otherPaths(request) : notFoundPage();
 }
 
 function answerCrash(res: ServerResponse, error: unknown): void {

@@ -2,7 +2,7 @@
  * The fake KeyDelivery server: create tracking (webhook subscription), realtime
  * tracking and carrier detection, each behind the signed envelope of ./envelope.ts.
  */
-import type { Outcome, Reply } from '../http/reply';
+import { notFoundPage, type Outcome, type Reply } from '../http/reply';
 import { fieldText, isHttpUrl } from '../http/request';
 import type { FakeService, Handler } from '../http/server';
 import { isKnownCarrier, type KeyDeliveryFake } from './fake';
@@ -21,8 +21,12 @@ export function keyDeliveryService(fake: KeyDeliveryFake): FakeService {
 			'/api/v1/tracking/realtime': opened(fake, answerRealtime),
 			'/api/v1/carriers/detect': opened(fake, answerDetectCarrier),
 		},
+		// Any other API path (a Custom API Call): a correctly signed request is accepted and echoed.
+		otherPaths: (request) => (request.path.startsWith('/api/') ? opened(fake, echo(request.path))(request) : notFoundPage()),
 	};
 }
+
+const echo = (path: string) => (_fake: KeyDeliveryFake, body: Body): Reply => keyDeliveryOk({ path, received: body });
 
 /** A handler that only sees bodies whose envelope (headers, signature, account) is in order. */
 function opened(fake: KeyDeliveryFake, answer: (fake: KeyDeliveryFake, body: Body) => Reply): Handler {

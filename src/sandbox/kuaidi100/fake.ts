@@ -7,7 +7,7 @@ import { RepeatQueryLock } from './query-lock';
 export interface Kuaidi100Fake {
 	world: SandboxWorld;
 	/** The one account accepted. */
-	account: { customer: string; key: string };
+	account: { customer: string; key: string; secret: string };
 	/** Carrier code -> name. */
 	carriers: Record<string, string>;
 	lock: RepeatQueryLock;
@@ -18,7 +18,7 @@ export interface Kuaidi100Fake {
 export function createKuaidi100Fake(world: SandboxWorld, options: SandboxOptions): Kuaidi100Fake {
 	return {
 		world,
-		account: { ...(options.kuaidi100 ?? SANDBOX_KUAIDI100) },
+		account: { secret: SANDBOX_KUAIDI100.secret, ...(options.kuaidi100 ?? SANDBOX_KUAIDI100) },
 		carriers: world.carrierNames('kuaidi100', KUAIDI100_SANDBOX_CARRIERS),
 		lock: new RepeatQueryLock(options, world.now),
 		pollBaseUrl: '',

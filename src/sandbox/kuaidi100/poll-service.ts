@@ -11,7 +11,7 @@
  * - Subscribe: anything malformed answers 700, a wrong key 600, an expired key 601.
  */
 import type { FakeService } from '../http/server';
-import type { Outcome, Reply } from '../http/reply';
+import { notFoundPage, type Outcome, type Reply } from '../http/reply';
 import { fieldText, isHttpUrl, isRecord, parseJsonObject, type SandboxRequest } from '../http/request';
 import { sandboxMd5 } from '../digest';
 import type { SandboxShipment, SandboxSubscription } from '../types';
@@ -31,7 +31,26 @@ export function kuaidi100PollService(fake: Kuaidi100Fake): FakeService {
 			'/poll/maptrack.do': (request) => answerQuery(fake, request, true),
 			'/poll': (request) => answerSubscribe(fake, request),
 		},
+		otherPaths: (request) => answerSignedForm(fake, request),
 	};
+}
+
+/**
+ * Any other path (what a Custom API Call reaches): a form signed by either Kuaidi100
+ * scheme, customer + MD5(param + key + customer) or key + t + MD5(param + t + key +
+ * secret), is accepted and echoed; a wrong signature gets 503 as on the query endpoint.
+ */
+function answerSignedForm(fake: Kuaidi100Fake, request: SandboxRequest): Reply {
+	if (request.method !== 'POST' || request.mediaType !== FORM) return notFoundPage();
+	const form = new URLSearchParams(request.body.toString('utf8'));
+	const param = form.get('param') ?? '';
+	if (!param) return kuaidi100Error('400', '提交的数据不完整：缺少param');
+	const { customer, key, secret } = fake.account;
+	const expected = form.has('customer')
+		? form.get('customer') === customer && sandboxMd5(param, key, customer)
+		: form.get('key') === key && sandboxMd5(param, form.get('t') ?? '', key, secret);
+	if (!expected || form.get('sign') !== expected) return kuaidi100Error('503');
+	return kuaidi100Reply({ result: true, returnCode: '200', message: '提交成功', data: { path: request.path, param: parseJsonObject(param) ?? param } });
 }
 
 /** A query or map track: signed, for a known carrier, not locked, with the phone SF Express wants. */

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 /**
  * What a node of ours remembers across executions: keys it has recorded, held in
@@ -70,6 +70,42 @@ function fallbackMemory(lockKey: string, maxEntries: number): KeyMemory {
 	};
 }
 
+type DeduplicationHelpers = Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>;
+
+/** The memory in n8n's deduplication store; a failing store is an error that says what to do. */
+function storeMemory(helpers: DeduplicationHelpers, node: INode, lockKey: string, maxEntries: number): KeyMemory {
+	const options = { mode: 'entries' as const, maxEntries };
+	const fail = (error: unknown): never => {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new NodeOperationError(node, `n8n's deduplication store failed: ${reason}`, {
+			description: 'The node keeps its memory ("Only New", the lockout guard) in n8n\'s database. Try again; if it persists, check the database.',
+		});
+	};
+	return {
+		durable: true,
+		exclusive: async (work) => await exclusive(lockKey, work),
+		async recordNew(keys) {
+			const unique = [...new Set(keys)];
+			if (unique.length === 0) return new Set();
+			try {
+				const result = await helpers.checkProcessedAndRecord(unique, 'node', options);
+				return new Set(result.new.map(String));
+			} catch (error) {
+				return fail(error);
+			}
+		},
+		async forget(keys) {
+			const unique = [...new Set(keys)];
+			if (unique.length === 0) return;
+			try {
+				await helpers.removeProcessed(unique, 'node', options);
+			} catch (error) {
+				fail(error);
+			}
+		},
+	};
+}
+
 /**
  * This node's memory. `required` (Only New) makes a missing store an error that says
  * what to do; otherwise (the lockout guard alone) the node falls back to this process.
@@ -78,7 +114,7 @@ export function openNodeMemory(ctx: IExecuteFunctions, maxEntries: number, requi
 	const node = ctx.getNode();
 	const workflowId = String(ctx.getWorkflow().id ?? '');
 	const lockKey = `${workflowId}\u0000${node.id}`;
-	const helpers = ctx.helpers as Partial<IExecuteFunctions['helpers']>;
+	const helpers = ctx.helpers as Partial<DeduplicationHelpers>;
 	if (typeof helpers.checkProcessedAndRecord !== 'function' || typeof helpers.removeProcessed !== 'function') {
 		if (required) {
 			throw new NodeOperationError(node, 'This n8n has no deduplication store, which "Only New" keeps its memory in', {
@@ -96,34 +132,5 @@ export function openNodeMemory(ctx: IExecuteFunctions, maxEntries: number, requi
 		}
 		return fallbackMemory(lockKey, maxEntries);
 	}
-	const options = { mode: 'entries' as const, maxEntries };
-	const fail = (error: unknown): never => {
-		const reason = error instanceof Error ? error.message : String(error);
-		throw new NodeOperationError(node, `n8n's deduplication store failed: ${reason}`, {
-			description: 'The node keeps its memory ("Only New", the lockout guard) in n8n\'s database. Try again; if it persists, check the database.',
-		});
-	};
-	return {
-		durable: true,
-		exclusive: async (work) => await exclusive(lockKey, work),
-		async recordNew(keys) {
-			const unique = [...new Set(keys)];
-			if (unique.length === 0) return new Set();
-			try {
-				const result = await helpers.checkProcessedAndRecord!(unique, 'node', options);
-				return new Set(result.new.map(String));
-			} catch (error) {
-				return fail(error);
-			}
-		},
-		async forget(keys) {
-			const unique = [...new Set(keys)];
-			if (unique.length === 0) return;
-			try {
-				await helpers.removeProcessed!(unique, 'node', options);
-			} catch (error) {
-				fail(error);
-			}
-		},
-	};
+	return storeMemory(helpers as DeduplicationHelpers, node, lockKey, maxEntries);
 }

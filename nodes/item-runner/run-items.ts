@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { TrackingApiError } from '../../src/core/errors';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
 import { runPool } from '../../src/core/pool';
-import { errorItemJson, toNodeError } from './errors';
+import { errorItemJson, toNodeError } from './item-errors';
 
-/** What one input item asks for. Items with the same `dedupeKey` share one request. */
+/** What one input item asks for. Items with the same `requestKey` share one request. */
 export interface ItemRequest<T> {
-	dedupeKey: string;
+	requestKey: string;
 	send: () => Promise<T>;
 	/** Turns the (possibly shared) result into this item's output json objects. */
 	output: (result: T) => IDataObject[];
@@ -34,6 +34,35 @@ async function mapWithConcurrency<T>(tasks: Array<() => Promise<T>>, limit: numb
 	return results;
 }
 
+type ItemPlan<T> = { request: ItemRequest<T>; error?: undefined } | { request?: undefined; error: NodeApiError | NodeOperationError };
+
+/** Every item's request, or its input error (which stops the node unless "Continue On Fail" is on). */
+function planItems<T>(ctx: IExecuteFunctions, describe: (itemIndex: number) => ItemRequest<T>): Array<ItemPlan<T>> {
+	const node = ctx.getNode();
+	const continueOnFail = ctx.continueOnFail();
+	return ctx.getInputData().map((_, itemIndex) => {
+		try {
+			return { request: describe(itemIndex) };
+		} catch (error) {
+			const nodeError = toNodeError(node, error, itemIndex);
+			if (!continueOnFail) throw nodeError;
+			return { error: nodeError };
+		}
+	});
+}
+
+/** One task per distinct request key, and which task serves each key. */
+function distinctTasks<T>(plans: Array<ItemPlan<T>>): { tasks: Array<() => Promise<T>>; taskOf: Map<string, number> } {
+	const taskOf = new Map<string, number>();
+	const tasks: Array<() => Promise<T>> = [];
+	for (const { request } of plans) {
+		if (!request || taskOf.has(request.requestKey)) continue;
+		taskOf.set(request.requestKey, tasks.length);
+		tasks.push(request.send);
+	}
+	return { tasks, taskOf };
+}
+
 /**
  * The per-item discipline every operation shares: validate all items before any
  * request, send each distinct request once (the 30-minute lockout makes repeats
@@ -48,46 +77,23 @@ export async function runItems<T>(
 	concurrency: number,
 	afterSend?: (results: T[]) => Promise<void>,
 ): Promise<INodeExecutionData[]> {
-	const items = ctx.getInputData();
-	const node = ctx.getNode();
-	const continueOnFail = ctx.continueOnFail();
-
-	const plans = items.map((_, itemIndex) => {
-		try {
-			return { request: describe(itemIndex) };
-		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex);
-			if (!continueOnFail) throw nodeError;
-			return { error: nodeError };
-		}
-	});
-
-	const taskIndexByKey = new Map<string, number>();
-	const tasks: Array<() => Promise<T>> = [];
-	for (const plan of plans) {
-		if (!plan.request || taskIndexByKey.has(plan.request.dedupeKey)) continue;
-		taskIndexByKey.set(plan.request.dedupeKey, tasks.length);
-		tasks.push(plan.request.send);
-	}
+	const plans = planItems(ctx, describe);
+	const { tasks, taskOf } = distinctTasks(plans);
 	const settled = await mapWithConcurrency(tasks, concurrency);
 	if (afterSend) {
 		await afterSend(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])));
 	}
-
-	const returnData: INodeExecutionData[] = [];
-	plans.forEach((plan, itemIndex) => {
+	const node = ctx.getNode();
+	const continueOnFail = ctx.continueOnFail();
+	return plans.flatMap((plan, itemIndex): INodeExecutionData[] => {
 		const pairedItem = { item: itemIndex };
 		let error = plan.error;
 		if (plan.request) {
-			const outcome = settled[taskIndexByKey.get(plan.request.dedupeKey)!];
-			if (outcome.status === 'fulfilled') {
-				for (const json of plan.request.output(outcome.value)) returnData.push({ json, pairedItem });
-				return;
-			}
+			const outcome = settled[taskOf.get(plan.request.requestKey)!];
+			if (outcome.status === 'fulfilled') return plan.request.output(outcome.value).map((json) => ({ json, pairedItem }));
 			error = toNodeError(node, outcome.reason, itemIndex);
 		}
 		if (!continueOnFail) throw error;
-		returnData.push({ json: errorItemJson(error!), pairedItem });
+		return [{ json: errorItemJson(error!), pairedItem }];
 	});
-	return returnData;
 }

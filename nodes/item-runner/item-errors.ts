@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { TrackingApiError } from '../../src/core/errors';
+import { TrackingApiError } from '../../src/core/tracking-api-error';
+import { providerOf } from '../../src/providers';
 
 /** Bad input found before any request; its message already says what to fix. */
 export class InputError extends Error {
@@ -28,9 +29,8 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 			retryable: error.retryable,
 			message: error.providerMessage ?? null,
 		};
-		const label = error.provider === 'kuaidi100' ? 'Kuaidi100' : 'KeyDelivery';
 		return new NodeApiError(node, details, {
-			message: `${label} error ${error.code} in item ${itemIndex}: ${error.meaning}`,
+			message: `${providerOf(error.provider).label} error ${error.code} in item ${itemIndex}: ${error.meaning}`,
 			description: error.providerMessage
 				? `${error.remedy} (The service said: "${error.providerMessage}".)`
 				: error.remedy,

@@ -3,8 +3,8 @@ import { eventDedupKey, milestoneDedupKey, shipmentKey } from '../../src/core/ke
 import type { TrackingEvent } from '../../src/normalize/event';
 import { MILESTONES, type Milestone } from '../../src/normalize/milestones';
 import type { NormalizedShipment } from '../../src/normalize/shipment';
-import { DEFAULT_MEMORY_SIZE, MIN_MEMORY_SIZE, type KeyMemory } from './nodeMemory';
-import type { OutputMode } from './output';
+import { DEFAULT_MEMORY_SIZE, MIN_MEMORY_SIZE, type KeyMemory } from '../node-memory/key-memory';
+import type { OutputMode } from '../parameters/output-mode';
 
 /** The milestone choices, as the Tracking Webhook Trigger offers them. */
 export const milestoneChoices = MILESTONES.map((milestone) => ({ name: milestone, value: milestone }));

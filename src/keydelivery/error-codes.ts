@@ -1,4 +1,4 @@
-import type { ErrorExplanation } from '../core/errors';
+import type { ErrorExplanation } from '../core/tracking-api-error';
 
 export const KEYDELIVERY_ERRORS: Record<string, ErrorExplanation> = {
 	'101': {

@@ -1,7 +1,5 @@
-import type { ICredentialTestFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialTestFunctions, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../src/core/http';
-
-type HttpRequestHelper = (options: IHttpRequestOptions) => Promise<unknown>;
 
 function bodyText(body: unknown): string {
 	if (body === undefined || body === null) return '';
@@ -16,20 +14,33 @@ function bodyText(body: unknown): string {
  * library's error object holds the request, whose body carries signed credentials.
  */
 function transportError(error: unknown): TransportError {
-	const err = error as { code?: string; message?: string; cause?: { code?: string } };
-	const code = err.code ?? err.cause?.code ?? '';
-	const message = typeof err.message === 'string' ? err.message : 'request failed';
+	// httpRequestWithAuthentication wraps the library's error in a NodeApiError, which keeps
+	// the library's code as `httpCode` and its message first in `messages`.
+	const err = error as { code?: string; httpCode?: string | null; message?: string; messages?: string[]; cause?: { code?: string } };
+	const code = err.code ?? err.cause?.code ?? err.httpCode ?? '';
+	const original = err.messages?.find((text) => typeof text === 'string' && text);
+	const message = original ?? (typeof err.message === 'string' ? err.message : 'request failed');
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
 	const kind = code === 'ERR_INVALID_URL' ? 'config' : timedOut ? 'timeout' : 'network';
 	return new TransportError(kind, code ? `${message} (${code})` : message);
 }
 
-/** Sends core requests through n8n's `httpRequest` helper, so proxy and TLS settings apply. */
-export function n8nTransport(httpRequest: HttpRequestHelper): HttpTransport {
+/**
+ * Sends core requests through n8n's helpers, so proxy and TLS settings apply. A
+ * request that still needs the service's signature goes through
+ * `httpRequestWithAuthentication` with the node's credential, whose `authenticate`
+ * signs it: the one way a signed request leaves n8n, for the nodes and the HTTP
+ * Request node alike.
+ */
+export function n8nTransport(ctx: IExecuteFunctions, credentialType: string): HttpTransport {
+	const send = async (request: HttpRequest, options: IHttpRequestOptions) =>
+		request.needsSignature
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
+			: await ctx.helpers.httpRequest(options);
 	return async (request: HttpRequest): Promise<HttpResponse> => {
 		let response: { statusCode?: number; body?: unknown };
 		try {
-			response = (await httpRequest({
+			response = (await send(request, {
 				method: request.method,
 				url: request.url,
 				headers: request.headers,

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { queryWindowKey, shipmentKey } from '../../src/core/keys';
 import { kuaidi100 } from '../../src/providers/kuaidi100';
-import type { KeyMemory } from './nodeMemory';
+import type { KeyMemory } from '../node-memory/key-memory';
 
 /**
  * Kuaidi100 may lock a number that is queried again within 30 minutes. The guard
@@ -9,9 +9,8 @@ import type { KeyMemory } from './nodeMemory';
  * query in window W is recorded as "queried in W", and a number is queried only if it
  * was not queried in the current window nor the one before. So two queries of a number
  * are always at least 30 minutes apart, and at most 60 minutes: an hourly schedule
- * always gets through.
+ * always gets through. A window is the registry's minimum interval of Kuaidi100.
  */
-export const LOCKOUT_WINDOW_MS = kuaidi100.minQueryIntervalMs;
 
 export const lockoutGuardProperty: INodeProperties = {
 	displayName: 'Lockout Guard',
@@ -31,11 +30,11 @@ export interface ShipmentRef {
 export type LockoutDecision = { allowed: true } | { allowed: false; nextQueryAt: Date };
 
 function windowOf(time: Date): number {
-	return Math.floor(time.getTime() / LOCKOUT_WINDOW_MS);
+	return Math.floor(time.getTime() / kuaidi100.minQueryIntervalMs);
 }
 
 function windowStart(window: number): Date {
-	return new Date(window * LOCKOUT_WINDOW_MS);
+	return new Date(window * kuaidi100.minQueryIntervalMs);
 }
 
 function refKey(ref: ShipmentRef): string {

@@ -1,4 +1,4 @@
-import type { ErrorExplanation } from '../core/errors';
+import type { ErrorExplanation } from '../core/tracking-api-error';
 
 /** Real-time query and map track codes (returned inside HTTP 200 bodies). */
 export const KUAIDI100_QUERY_ERRORS: Record<string, ErrorExplanation> = {
