@@ -61,10 +61,11 @@ describe('every file in examples/ parses', () => {
 		expect(examples.filter((name) => !/\.(json|csv)$/.test(name))).toEqual([]);
 	});
 
+	const OUR_CREDENTIALS = ['kuaidi100Api', 'keyDeliveryApi', 'keyDeliveryWebhookApi'];
 	for (const name of examples.filter((file) => file.endsWith('.json'))) {
 		it(`${name} is an n8n workflow whose connections name its nodes and whose package nodes exist`, () => {
 			const workflow = JSON.parse(read(`examples/${name}`)) as {
-				nodes: Array<{ name: string; type: string; parameters: object }>;
+				nodes: Array<{ name: string; type: string; parameters: object; credentials?: Record<string, unknown> }>;
 				connections: Record<string, Record<string, Array<Array<{ node: string }>>>>;
 			};
 			expect(workflow.nodes.length).toBeGreaterThan(0);
@@ -72,8 +73,11 @@ describe('every file in examples/ parses', () => {
 			const targets = Object.values(workflow.connections).flatMap((outputs) => Object.values(outputs).flat(2).map((link) => link.node));
 			for (const node of [...Object.keys(workflow.connections), ...targets]) expect(names, `connection to "${node}"`).toContain(node);
 			const packageNodes = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-kuaidi100.'));
-			expect(packageNodes.length).toBeGreaterThan(0);
 			for (const node of packageNodes) expect(ourTypes, `node type ${node.type}`).toContain(node.type);
+			// Or the package's credentials in n8n's HTTP Request node (Custom API Call).
+			const credentialTypes = workflow.nodes.flatMap((node) => Object.keys(node.credentials ?? {}));
+			const packageCredentials = credentialTypes.filter((type) => OUR_CREDENTIALS.includes(type));
+			expect(packageNodes.length + packageCredentials.length).toBeGreaterThan(0);
 		});
 	}
 
