@@ -155,7 +155,7 @@ export class TrackingWebhookTrigger implements INodeType {
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_SHIPMENT_LIMIT,
 				description:
-					'How many shipments the memory keeps (30 bytes each in the workflow\'s static data, 3 MB at 100,000); beyond it the least recently fired ones are forgotten and could fire again',
+					'How many shipments the memory keeps (30 bytes each in the workflow\'s static data: 0.6 MB at 20,000); beyond it the least recently fired ones are forgotten and could fire again',
 				displayOptions: { show: { onlyNew: [true] } },
 			},
 			{

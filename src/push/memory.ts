@@ -7,8 +7,12 @@ import { markerOf, memoryKey, milestoneBit, minuteOf, seenAt, seenOf, statusHash
 /** Encoded ShipmentRecord per memory key (record.ts). A Map keeps insertion order and is cheap at 100,000 entries. */
 export type ShipmentMemoryMap = Map<string, string>;
 
-/** Shipments remembered per trigger unless the node option says otherwise (3 MB of static data). */
-export const DEFAULT_SHIPMENT_LIMIT = 100_000;
+/**
+ * Shipments remembered per trigger unless the node option says otherwise: 0.6 MB of static
+ * data. 100,000 fit in 3 MB, but n8n's own handling of that much static data on every
+ * request costs about 3 times an empty memory's per push (docs/trigger-guarantees.md).
+ */
+export const DEFAULT_SHIPMENT_LIMIT = 20_000;
 
 export interface PushFilter {
 	/** `all`: any new event or status change; `milestones`: only the chosen milestones. */
