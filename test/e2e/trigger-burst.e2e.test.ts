@@ -115,6 +115,7 @@ function countBy<T>(values: T[], key: (value: T) => string): Record<string, numb
 	return counts;
 }
 
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 const occurrences = (text: string, what: string) => text.split(what).length - 1;
 const sample = (values: string[]) => `${values.length}: ${values.slice(0, 10).join(', ')}${values.length > 10 ? ', …' : ''}`;
 
@@ -195,9 +196,11 @@ describe('Tracking Webhook Trigger in a real n8n: under a burst, every acked pus
 
 					// The burst.
 					const first = await sendAtMost(url, parcels, AT_ONCE);
+					const sentAt = Date.now();
 					const acked = new Set(first.filter(isAck).map((reply) => reply.trackingNumber));
 					const refusals = countBy(first.filter((reply) => !isAck(reply)), (reply) => `${reply.status} ${reply.body.slice(0, 80)}`);
 					await settle(n8n, workflow.id);
+					const settledAt = Date.now();
 					const afterBurst = await holdings(n8n, workflow.id, triggerName);
 					const ackedWithoutExecution = [...acked].filter((parcel) => !afterBurst.carried.has(parcel));
 					const emittedNotAcked = [...afterBurst.emitted.keys()].filter((parcel) => !acked.has(parcel));
@@ -208,14 +211,14 @@ describe('Tracking Webhook Trigger in a real n8n: under a burst, every acked pus
 						for (const reply of await sendAtMost(url, waiting, AT_ONCE)) if (isAck(reply)) acked.add(reply.trackingNumber);
 						waiting = parcels.filter((p) => !acked.has(p));
 					}
-					await settle(n8n, workflow.id);
-					const end = await holdings(n8n, workflow.id, triggerName);
+					// Nothing pushed again: n8n holds what it held after the burst.
+					const end = rounds === 0 ? afterBurst : (await settle(n8n, workflow.id), await holdings(n8n, workflow.id, triggerName));
 					const log = n8n.serverOutput();
 					const emailed = new Set(smtp.messages.flatMap((m) => m.text.match(TRACKING_NUMBER) ?? []));
 					const emails = `${smtp.messages.length} (${emailed.size} parcels)`;
 					const notAckedFirst = PARCELS - first.filter(isAck).length;
 					table.push(
-						`| ${database} | ${AT_ONCE} | ${PARCELS - notAckedFirst} | ${afterBurst.rows.length} ${JSON.stringify(countBy(afterBurst.rows, (r) => r.status))}; at the end ${end.rows.length} ${JSON.stringify(countBy(end.rows, (r) => r.status))} | ${ackedWithoutExecution.length} | ${notAckedFirst} ${JSON.stringify(refusals)} → ${parcels.filter((p) => acked.has(p)).length - (PARCELS - notAckedFirst)} accepted (${rounds} round(s)) | ${emails} | ${occurrences(log, 'LockAcquireTimeoutError')} / ${occurrences(log, 'There was a problem saving the workflow')} | ${Math.round((Date.now() - started) / 1000)} s |`,
+						`| ${database} | ${AT_ONCE} | ${PARCELS - notAckedFirst} | ${afterBurst.rows.length} ${JSON.stringify(countBy(afterBurst.rows, (r) => r.status))}; at the end ${end.rows.length} ${JSON.stringify(countBy(end.rows, (r) => r.status))} | ${ackedWithoutExecution.length} | ${notAckedFirst} ${JSON.stringify(refusals)} → ${parcels.filter((p) => acked.has(p)).length - (PARCELS - notAckedFirst)} accepted (${rounds} round(s)) | ${emails} | ${occurrences(log, 'LockAcquireTimeoutError')} / ${occurrences(log, 'There was a problem saving the workflow')} | ${seconds(Date.now() - started)} (burst ${seconds(sentAt - started)}, settling ${seconds(settledAt - sentAt)}) |`,
 					);
 					console.log(table[table.length - 1]);
 
