@@ -1,6 +1,8 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
+import type { ServerResponse } from 'node:http';
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -17,9 +19,10 @@ import {
 	receiveKuaidi100Push,
 	tokenMatches,
 	type PushOutcome,
+	type ReceivedPush,
 } from '../../src/push/receive';
-import { DEFAULT_SHIPMENT_LIMIT, selectAndRemember, type PushFilter } from '../../src/push/memory';
-import { withTriggerMemory, type PushMemoryStore } from '../../src/push/process-memory';
+import { DEFAULT_SHIPMENT_LIMIT, memoryKeyOf, selectPush, type PushFilter } from '../../src/push/memory';
+import { decideInTriggerMemory, type PushMemoryStore, type Reservation } from '../../src/push/process-memory';
 import { kuaidi100ApiTest } from '../Kuaidi100/methods/credentialTest';
 import { buildOutput, callbackParameters, TOKEN_PARAMETER } from './output';
 import { expectedKeyDeliveryToken, keyDeliveryWebhookTokenTest, LEGACY_TOKEN_PARAMETER } from './token';
@@ -59,8 +62,10 @@ export class TrackingWebhookTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				// The reply is written by webhook() itself: exact bodies, 401 and 400 included.
-				responseMode: 'onReceived',
+				// A push that starts the workflow is answered by this node's execute(), i.e. only
+				// once n8n has created the execution; other pushes are answered by webhook() itself
+				// (exact bodies, 401 and 400 included).
+				responseMode: 'responseNode',
 				path: 'tracking',
 			},
 		],
@@ -230,25 +235,60 @@ export class TrackingWebhookTrigger implements INodeType {
 			milestones: this.getNodeParameter('milestones', []) as PushFilter['milestones'],
 			onlyNew: this.getNodeParameter('onlyNew', true) as boolean,
 		};
-		const limit = Math.max(1, Math.floor(Number(this.getNodeParameter('shipmentLimit', DEFAULT_SHIPMENT_LIMIT)) || DEFAULT_SHIPMENT_LIMIT));
-		const store = this.getWorkflowStaticData('node') as PushMemoryStore;
-		const identity = { mode: this.getMode(), workflowId: String(this.getWorkflow().id ?? ''), nodeId: this.getNode().id };
-		const { shipment, pushStatus } = outcome.push;
-		// Decide and record in one synchronous step (see process-memory.ts): nothing may be awaited in between.
-		const selection = filter.onlyNew
-			? withTriggerMemory(identity, store, limit, (memory) => selectAndRemember(memory, shipment, pushStatus, filter, limit))
-			: selectAndRemember(new Map(), shipment, pushStatus, filter, limit);
-
-		const ack = source === 'kuaidi100' ? KUAIDI100_PUSH_ACK : KEYDELIVERY_WEBHOOK_ACK;
-		const acknowledged = reply(200, ack);
-		if (!selection.fire) return acknowledged;
+		const { result: selection, reservation } = decide(this, filter, outcome.push);
+		const acknowledged = () => reply(200, ackFor(source));
+		if (!selection.fire) return acknowledged();
 
 		const mode = this.getNodeParameter('output', 'shipment') as 'shipment' | 'events';
 		const items: IDataObject[] = buildOutput(mode, outcome.push, selection, callbackParameters(query));
-		if (items.length === 0) return acknowledged;
-		const workflowData: INodeExecutionData[][] = [this.helpers.returnJsonArray(items)];
-		return { ...acknowledged, workflowData };
+		if (items.length === 0) {
+			reservation?.commit(); // decided, and nothing to run
+			return acknowledged();
+		}
+		// No reply here: this node's execute() sends the ack from inside the execution, so a
+		// 2xx means n8n has created and started it. If n8n cannot, it answers 500 and the
+		// service sends the push again; the reservation is then dropped, so that retry fires.
+		if (reservation) settleOnReply(response, reservation);
+		return { workflowData: [this.helpers.returnJsonArray(items)] };
 	}
+
+	/**
+	 * Runs as the first step of the execution the push started: sends the service its
+	 * ack (see webhook()) and passes the items on.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const source = this.getNodeParameter('source', 0) as Source;
+		this.sendResponse({ body: ackFor(source), headers: { 'content-type': JSON_CONTENT_TYPE }, statusCode: 200 });
+		return [this.getInputData()];
+	}
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+function ackFor(source: Source): string {
+	return source === 'kuaidi100' ? KUAIDI100_PUSH_ACK : KEYDELIVERY_WEBHOOK_ACK;
+}
+
+/** Decides the push on the trigger's memory (Only New) or on nothing. */
+function decide(ctx: IWebhookFunctions, filter: PushFilter, push: ReceivedPush) {
+	const { shipment, pushStatus } = push;
+	if (!filter.onlyNew) return { result: selectPush(undefined, shipment, pushStatus, filter).selection };
+	const limit = Math.max(1, Math.floor(Number(ctx.getNodeParameter('shipmentLimit', DEFAULT_SHIPMENT_LIMIT)) || DEFAULT_SHIPMENT_LIMIT));
+	const store = ctx.getWorkflowStaticData('node') as PushMemoryStore;
+	const identity = { mode: ctx.getMode(), workflowId: String(ctx.getWorkflow().id ?? ''), nodeId: ctx.getNode().id };
+	// Decide and reserve in one synchronous step (see process-memory.ts): nothing may be awaited in between.
+	return decideInTriggerMemory(identity, store, limit, memoryKeyOf(shipment), (stored) => {
+		const { selection, change } = selectPush(stored, shipment, pushStatus, filter);
+		return { result: selection, change };
+	});
+}
+
+/** The push is remembered once its 2xx reply has gone out, and forgotten if none does. */
+function settleOnReply(response: ServerResponse, reservation: Reservation): void {
+	response.once('finish', () => (response.statusCode < 300 ? reservation.commit() : reservation.release()));
+	response.once('close', () => {
+		if (!response.writableFinished) reservation.release();
+	});
 }
 
 /** The body exactly as received: n8n keeps the raw bytes next to the parsed body. */

@@ -1,14 +1,14 @@
-import { eventIdPrefix, shipmentKey } from '../core/keys';
+import { shipmentKey } from '../core/keys';
 import type { TrackingEvent } from '../normalize/event';
 import type { Milestone } from '../normalize/milestones';
 import type { NormalizedShipment } from '../normalize/shipment';
-import { decodeRecord, EMPTY_RECORD, encodeRecord, IDS_PER_SHIPMENT, milestoneBit, seenOf, type ShipmentRecord } from './record';
+import { markerOf, memoryKey, milestoneBit, minuteOf, seenAt, seenOf, statusHash, type ShipmentRecord } from './record';
 
-/** Encoded ShipmentRecord per shipmentKey. A Map keeps insertion order and is cheap at 20,000 entries. */
+/** Encoded ShipmentRecord per memory key (record.ts). A Map keeps insertion order and is cheap at 100,000 entries. */
 export type ShipmentMemoryMap = Map<string, string>;
 
-/** Shipments remembered per trigger unless the node option says otherwise. */
-export const DEFAULT_SHIPMENT_LIMIT = 20_000;
+/** Shipments remembered per trigger unless the node option says otherwise (3 MB of static data). */
+export const DEFAULT_SHIPMENT_LIMIT = 100_000;
 
 export interface PushFilter {
 	/** `all`: any new event or status change; `milestones`: only the chosen milestones. */
@@ -26,84 +26,77 @@ export interface PushSelection {
 	matchedMilestones: Milestone[];
 }
 
+/** What firing a push adds to a shipment's record, applied to whichever record is current then. */
+export interface RecordChange {
+	fired: number;
+	seen: number;
+	/** The newest event emitted now; absent when no event was new. */
+	mark?: { marker: number; markedAt: number };
+	status: number;
+}
+
 export function memoryKeyOf(shipment: NormalizedShipment): string {
-	return shipmentKey(shipment.provider, shipment.carrier, shipment.tracking_number);
+	return memoryKey(shipmentKey(shipment.provider, shipment.carrier, shipment.tracking_number));
 }
 
 /**
- * Decides whether a push starts the workflow and with which events, and records it
- * in `memory` when it does. Synchronous on purpose: the caller decides and records in
- * one step, so no other request of the same process can see the state in between.
+ * Decides whether a push starts the workflow and with which events, against what is
+ * remembered of its shipment (`stored`), and says what to record if it fires.
  * Repeated full-history pushes find nothing new; a milestone fires once per shipment.
  */
-export function selectAndRemember(
-	memory: ShipmentMemoryMap,
+export function selectPush(
+	stored: ShipmentRecord | undefined,
 	shipment: NormalizedShipment,
 	pushStatus: string,
 	filter: PushFilter,
-	limit = DEFAULT_SHIPMENT_LIMIT,
-	now = Date.now(),
-): PushSelection {
-	const key = memoryKeyOf(shipment);
-	const stored = filter.onlyNew ? memory.get(key) : undefined;
-	const record: ShipmentRecord = stored === undefined ? { ...EMPTY_RECORD, ids: [] } : decodeRecord(stored);
-	const known = new Set(record.ids);
-	const newEvents = shipment.events.filter((event) => !known.has(eventIdPrefix(event.event_id)) && !belowFloor(event, record.floor));
-
+	nowMs = Date.now(),
+): { selection: PushSelection; change?: RecordChange } {
+	const record = filter.onlyNew ? stored : undefined;
+	const newEvents = record ? eventsAfterMarker(shipment.events, record) : shipment.events;
 	let fire: boolean;
 	let matchedMilestones: Milestone[] = [];
 	if (filter.triggerOn === 'milestones') {
 		const reached = new Set<Milestone>([shipment.shipment_status, ...newEvents.map((event) => event.status)]);
-		matchedMilestones = filter.milestones.filter((m) => reached.has(m) && (record.fired & milestoneBit(m)) === 0);
+		matchedMilestones = filter.milestones.filter((m) => reached.has(m) && ((record?.fired ?? 0) & milestoneBit(m)) === 0);
 		fire = matchedMilestones.length > 0;
 	} else {
-		fire = newEvents.length > 0 || pushStatus !== record.status || !filter.onlyNew;
+		fire = newEvents.length > 0 || statusHash(pushStatus) !== (record?.status ?? 0) || !filter.onlyNew;
 	}
-
-	if (filter.onlyNew && fire) {
-		memory.delete(key); // re-inserted last: the Map's order stays roughly least recently fired first
-		memory.set(key, encodeRecord(recorded(record, newEvents, shipment.events, matchedMilestones, pushStatus, now)));
-		evictOldest(memory, limit);
-	}
-	return { fire, newEvents, matchedMilestones };
-}
-
-function belowFloor(event: TrackingEvent, floor: number): boolean {
-	if (floor === 0 || event.event_time === '') return false;
-	const time = Date.parse(event.event_time);
-	return Number.isFinite(time) && time <= floor;
-}
-
-function recorded(
-	record: ShipmentRecord,
-	newEvents: TrackingEvent[],
-	allEvents: TrackingEvent[],
-	matched: Milestone[],
-	pushStatus: string,
-	now: number,
-): ShipmentRecord {
-	// Oldest first (events come newest first), so trimming keeps the newest ids.
-	const ids = [...record.ids, ...newEvents.map((event) => eventIdPrefix(event.event_id)).reverse()];
-	const kept = ids.slice(-IDS_PER_SHIPMENT);
+	const selection = { fire, newEvents, matchedMilestones };
+	if (!fire || !filter.onlyNew) return { selection };
+	const newest = newEvents[0];
 	return {
-		fired: matched.reduce((mask, m) => mask | milestoneBit(m), record.fired),
-		seen: Math.max(now, record.seen),
-		floor: trimmedFloor(ids.slice(0, ids.length - kept.length), allEvents, record.floor),
-		ids: kept,
-		status: pushStatus,
+		selection,
+		change: {
+			fired: matchedMilestones.reduce((mask, m) => mask | milestoneBit(m), 0),
+			seen: seenAt(nowMs),
+			mark: newest ? { marker: markerOf(newest.event_id), markedAt: Math.max(0, minuteOf(newest.event_time) || 0) } : undefined,
+			status: statusHash(pushStatus),
+		},
 	};
 }
 
-/** The newest event time among the trimmed ids (or the old floor if that is newer). */
-function trimmedFloor(trimmed: string[], events: TrackingEvent[], floor: number): number {
-	if (trimmed.length === 0) return floor;
-	const dropped = new Set(trimmed);
-	let result = floor;
-	for (const event of events) {
-		const time = Date.parse(event.event_time);
-		if (dropped.has(eventIdPrefix(event.event_id)) && Number.isFinite(time) && time > result) result = time;
-	}
-	return result;
+export function applyChange(base: ShipmentRecord, change: RecordChange): ShipmentRecord {
+	return {
+		fired: base.fired | change.fired,
+		seen: Math.max(base.seen, change.seen),
+		marker: change.mark ? change.mark.marker : base.marker,
+		markedAt: change.mark ? change.mark.markedAt : base.markedAt,
+		status: change.status,
+	};
+}
+
+/**
+ * Pushes carry the history newest first: the events before the marked one are new.
+ * When the marked event is gone (the carrier rewrote the history), the events after
+ * its time are new, or all of them when its time is unknown.
+ */
+function eventsAfterMarker(events: TrackingEvent[], record: ShipmentRecord): TrackingEvent[] {
+	if (record.marker === 0 && record.markedAt === 0) return events;
+	const index = events.findIndex((event) => markerOf(event.event_id) === record.marker);
+	if (index !== -1) return events.slice(0, index);
+	if (record.markedAt === 0) return events;
+	return events.filter((event) => !(minuteOf(event.event_time) <= record.markedAt));
 }
 
 /** Forgets the least recently fired shipments beyond `limit`. */
@@ -111,7 +104,7 @@ export function evictOldest(memory: ShipmentMemoryMap, limit: number): void {
 	const excess = memory.size - limit;
 	if (excess <= 0) return;
 	if (excess === 1) {
-		// The usual case at capacity: one linear scan instead of a sort of 20,000 keys.
+		// The usual case at capacity: one linear scan instead of a sort of 100,000 keys.
 		let oldestKey: string | undefined;
 		let oldest = Infinity;
 		for (const [key, text] of memory) {

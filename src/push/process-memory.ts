@@ -3,27 +3,27 @@
  *
  * Why not static data alone: n8n loads static data at the start of every webhook
  * request and writes the whole object back after the reply. Concurrent requests each
- * decide on their own stale copy (five identical "delivered" pushes all fire), and the
- * last writer wipes what the others recorded.
+ * decide on their own stale copy, and the last writer wipes what the others recorded.
  *
- * What this does instead, for each request, in ONE synchronous step (no await, so no
- * other request of this process can run in between):
- *   1. merge what static data holds INTO this process's memory (union: picks up what
- *      another process or an earlier run of this process saved),
- *   2. decide on, and record into, the process memory,
- *   3. write the process memory back OUT to static data (so the copy n8n saves after
- *      this request holds everything this process knows, not just this request's view).
- * Merging is a monotonic union (fired milestones and emitted ids are only ever added),
- * so whichever order n8n's saves land in, nothing that fired can fire again in this
- * process, and a save that lost entries is repaired by the next request's write-back.
+ * So each request, in ONE synchronous step (no await: no other request of this process
+ * can run in between):
+ *   1. merges what static data holds INTO this process's memory (a monotonic union),
+ *   2. decides against the memory, counting the shipments whose push is still in flight,
+ *   3. reserves what it fires, and writes the memory back OUT to static data, pushes in
+ *      flight included (n8n saves a request's copy only once its execution exists).
+ * The reservation becomes memory when the push is acknowledged, and is dropped when it
+ * is not (n8n could not start the execution): the service sends that push again, and it
+ * fires then. A dropped reservation that another request's save already carried is kept
+ * out of the memory by a tombstone until this process writes its copy again.
  */
-import { evictOldest, type ShipmentMemoryMap } from './memory';
-import { memoryToText, textToEntries } from './memory-text';
-import { decodeRecord, encodeRecord, fromLegacy, mergeRecords, type LegacyShipmentMemory } from './record';
+import { applyChange, evictOldest, type RecordChange } from './memory';
+import { isMemoryText, memoryToText, textToEntries, type MemoryEntries } from './memory-text';
+import { decodeRecord, EMPTY_RECORD, encodeRecord, mergeRecords, type ShipmentRecord } from './record';
+import { entriesFromShipments, entriesFromV1Text, type LegacyShipmentMemory } from './upgrade';
 
 /** The trigger's part of workflow static data (`node:<node name>`). */
 export interface PushMemoryStore {
-	/** The durable copy (memory-text.ts). */
+	/** The durable copy (memory-text.ts), or the earlier line format (upgrade.ts). */
 	memory?: string;
 	/** The 0.1 form, an object per shipment: read once, then replaced by `memory`. */
 	shipments?: Record<string, LegacyShipmentMemory>;
@@ -34,6 +34,14 @@ export interface TriggerIdentity {
 	mode: string;
 	workflowId: string;
 	nodeId: string;
+}
+
+/** A fired push's claim on the memory, settled when its reply is known. */
+export interface Reservation {
+	/** The push was acknowledged: remember it. */
+	commit(): void;
+	/** The push was not acknowledged: forget the claim, so the service's retry fires. */
+	release(): void;
 }
 
 /** A Map that counts its changes, so an unchanged memory is not serialized again. */
@@ -52,66 +60,143 @@ class CountingMap extends Map<string, string> {
 }
 
 interface ProcessMemory {
-	entries: CountingMap;
+	committed: CountingMap;
+	/** Fired pushes whose reply is not known yet, by memory key: the record as decided. */
+	pending: Map<string, { record: string; claim: object }>;
+	/** Records of dropped reservations, by memory key: not to be merged back from a durable copy. */
+	dropped: Map<string, string>;
+	/** Counts changes of `pending`. */
+	pendingChanges: number;
 	/** The durable copy as this process last wrote or merged it: finding it again means nothing new. */
 	synced: string | undefined;
-	/** `entries.changes` when `synced` was written. */
+	/** `version()` when `synced` was written. */
 	syncedAt: number;
 }
+
+/** Bounds the tombstones a long burst of refused pushes can leave. */
+const MAX_DROPPED = 10_000;
+
+const versionOf = (memory: ProcessMemory) => memory.committed.changes + memory.pendingChanges;
 
 /** One memory per trigger node in this process: module state, shared by all its requests. */
 const processMemories = new Map<string, ProcessMemory>();
 
+const newMemory = (): ProcessMemory => ({
+	committed: new CountingMap(),
+	pending: new Map(),
+	dropped: new Map(),
+	pendingChanges: 0,
+	synced: undefined,
+	syncedAt: 0,
+});
+
 function memoryFor(identity: TriggerIdentity): ProcessMemory {
 	// The editor's test URL is for trying a push out, again and again: it is decided on the
 	// static data n8n hands the test run alone, and leaves nothing behind in the process.
-	if (identity.mode === 'manual') return { entries: new CountingMap(), synced: undefined, syncedAt: 0 };
+	if (identity.mode === 'manual') return newMemory();
 	const key = `${identity.mode}\u0000${identity.workflowId}\u0000${identity.nodeId}`;
 	let memory = processMemories.get(key);
-	if (!memory) processMemories.set(key, (memory = { entries: new CountingMap(), synced: undefined, syncedAt: 0 }));
+	if (!memory) processMemories.set(key, (memory = newMemory()));
 	return memory;
 }
 
 /**
- * Runs `decide` on the trigger's process memory, merged both ways with `store`.
- * `decide` must be synchronous: that is what makes decide+record atomic here.
+ * Decides a push of the shipment `key` on the trigger's process memory, merged both ways
+ * with `store`. `decide` must be synchronous: that is what makes decide+reserve atomic.
+ * A push that fires comes back with its reservation, to settle when the reply is known.
  */
-export function withTriggerMemory<T>(
+export function decideInTriggerMemory<T>(
 	identity: TriggerIdentity,
 	store: PushMemoryStore,
 	limit: number,
-	decide: (memory: ShipmentMemoryMap) => T,
-): T {
+	key: string,
+	decide: (stored: ShipmentRecord | undefined) => { result: T; change?: RecordChange },
+): { result: T; reservation?: Reservation } {
 	const memory = memoryFor(identity);
 	const saved = typeof store.memory === 'string' ? store.memory : undefined;
-	if (saved !== memory.synced && saved !== undefined) mergeEntries(textToEntries(saved), memory.entries);
-	if (store.shipments && typeof store.shipments === 'object') mergeEntries(legacyEntries(store.shipments), memory.entries);
-	evictOldest(memory.entries, limit);
+	absorbDurableCopy(memory, store, saved, limit);
 
-	const result = decide(memory.entries);
+	const current = memory.pending.get(key)?.record ?? memory.committed.get(key);
+	const { result, change } = decide(current === undefined ? undefined : decodeRecord(current));
+	const reservation = change ? reserve(memory, key, change, limit, current) : undefined;
+	writeDurableCopy(memory, store, saved);
+	return { result, reservation };
+}
 
-	// The usual repeat push: the durable copy is what this process wrote and nothing changed.
-	if (saved !== undefined && saved === memory.synced && memory.entries.changes === memory.syncedAt) return result;
-	if (saved === undefined && memory.entries.size === 0 && store.shipments === undefined) return result;
-	const text = memoryToText(memory.entries);
+function absorbDurableCopy(memory: ProcessMemory, store: PushMemoryStore, saved: string | undefined, limit: number): void {
+	if (saved !== undefined && saved !== memory.synced) {
+		mergeEntries(isMemoryText(saved) ? textToEntries(saved) : entriesFromV1Text(saved), memory);
+	}
+	if (store.shipments && typeof store.shipments === 'object') mergeEntries(entriesFromShipments(store.shipments), memory);
+	evictOldest(memory.committed, limit);
+}
+
+function committedRecord(memory: ProcessMemory, key: string): ShipmentRecord {
+	const text = memory.committed.get(key);
+	return text === undefined ? { ...EMPTY_RECORD } : decodeRecord(text);
+}
+
+function reserve(memory: ProcessMemory, key: string, change: RecordChange, limit: number, current: string | undefined): Reservation {
+	const claim = {};
+	const base = current === undefined ? { ...EMPTY_RECORD } : decodeRecord(current);
+	const record = encodeRecord(applyChange(base, change));
+	memory.pending.set(key, { record, claim });
+	memory.pendingChanges++;
+	makeRoom(memory, limit);
+	const settle = (keep: boolean) => {
+		if (memory.pending.get(key)?.claim === claim) memory.pending.delete(key);
+		memory.pendingChanges++;
+		if (!keep) return drop(memory, key, record);
+		memory.dropped.delete(key);
+		// Applied to the committed record as it is now: another push may have fired since.
+		const committed = encodeRecord(applyChange(committedRecord(memory, key), change));
+		memory.committed.delete(key); // re-inserted last: the order stays least recently fired first
+		memory.committed.set(key, committed);
+		evictOldest(memory.committed, limit);
+	};
+	let settled = false;
+	const once = (keep: boolean) => () => {
+		if (!settled) settle(keep);
+		settled = true;
+	};
+	return { commit: once(true), release: once(false) };
+}
+
+/** Keeps committed and in-flight shipments together within the limit. */
+function makeRoom(memory: ProcessMemory, limit: number): void {
+	let inFlightOnly = 0;
+	for (const key of memory.pending.keys()) if (!memory.committed.has(key)) inFlightOnly++;
+	evictOldest(memory.committed, Math.max(0, limit - inFlightOnly));
+}
+
+function drop(memory: ProcessMemory, key: string, record: string): void {
+	memory.dropped.delete(key);
+	memory.dropped.set(key, record);
+	if (memory.dropped.size > MAX_DROPPED) memory.dropped.delete(memory.dropped.keys().next().value as string);
+}
+
+/** Writes the memory, pushes in flight included, back to static data when it changed. */
+function writeDurableCopy(memory: ProcessMemory, store: PushMemoryStore, saved: string | undefined): void {
+	if (saved !== undefined && saved === memory.synced && versionOf(memory) === memory.syncedAt) return; // nothing new
+	if (saved === undefined && memory.committed.size === 0 && memory.pending.size === 0 && store.shipments === undefined) return;
+	const text = memoryToText(withPending(memory));
 	if (text !== saved) store.memory = text; // n8n saves static data only when something was written
 	if (store.shipments !== undefined) delete store.shipments;
 	memory.synced = text;
-	memory.syncedAt = memory.entries.changes;
-	return result;
+	memory.syncedAt = versionOf(memory);
+}
+
+function* withPending(memory: ProcessMemory): MemoryEntries {
+	for (const entry of memory.committed) if (!memory.pending.has(entry[0])) yield entry;
+	for (const [key, { record }] of memory.pending) yield [key, record];
 }
 
 /** Union into the process memory; an entry equal to the known one costs one string compare. */
-function mergeEntries(entries: Iterable<[string, string]>, memory: ShipmentMemoryMap): void {
+function mergeEntries(entries: Iterable<[string, string]>, memory: ProcessMemory): void {
+	const { committed, dropped } = memory;
 	for (const [key, text] of entries) {
-		const known = memory.get(key);
-		if (known === text) continue;
-		memory.set(key, known === undefined ? text : encodeRecord(mergeRecords(decodeRecord(known), decodeRecord(text))));
-	}
-}
-
-function* legacyEntries(shipments: Record<string, LegacyShipmentMemory>): Generator<[string, string]> {
-	for (const [key, value] of Object.entries(shipments)) {
-		if (value && typeof value === 'object') yield [key, encodeRecord(fromLegacy(value))];
+		const known = committed.get(key);
+		if (known === text || dropped.get(key) === text) continue;
+		committed.set(key, known === undefined ? text : encodeRecord(mergeRecords(decodeRecord(known), decodeRecord(text))));
 	}
 }

@@ -149,6 +149,11 @@ export interface RunWebhookOptions extends NodeSetup {
 	webhookName?: WebhookType;
 	/** Default 'webhook' (production URL); 'manual' is the editor's "Listen for test event". */
 	mode?: WorkflowExecuteMode;
+	/**
+	 * n8n creating the execution (the database write) before it runs the workflow; throw
+	 * to play a database that refuses it. n8n then answers 500 and saves no static data.
+	 */
+	createExecution?: () => void | Promise<void>;
 }
 
 export interface WebhookCallResult {
@@ -162,6 +167,8 @@ export interface WebhookCallResult {
 	noWebhookResponse: boolean;
 	/** What webhook() threw, if it did (the caller got n8n's 500). */
 	error?: unknown;
+	/** responseNode mode: the workflow ran (its first node answered the request, or not). */
+	executed: boolean;
 }
 
 export interface WebhookHandle {
@@ -364,6 +371,49 @@ interface ServerOutcome {
 	webhookResponse?: unknown;
 	noWebhookResponse: boolean;
 	error?: unknown;
+	executed: boolean;
+}
+
+/**
+ * LiveWebhooks saves static data in the response callback, i.e. only when n8n did not
+ * fail, and only if something changed it. The save is a database write that lands a few
+ * milliseconds later, so requests served meanwhile still hold the copy they loaded:
+ * concurrent requests race on static data as they do in n8n.
+ */
+async function saveStaticData(workflow: WorkflowClass, staticData: IDataObject): Promise<void> {
+	if (workflow.staticData.__dataChanged !== true) return;
+	const saved = JSON.parse(
+		JSON.stringify(workflow.staticData, (k: string, v: unknown) => (k === '__dataChanged' ? undefined : v)),
+	) as IDataObject;
+	await new Promise<void>((resolve) => setTimeout(resolve, STATIC_DATA_SAVE_MS));
+	for (const key of Object.keys(staticData)) delete staticData[key];
+	Object.assign(staticData, saved);
+}
+
+/**
+ * Runs the workflow a webhook started (here: its start node alone) with n8n-core's
+ * WorkflowExecute, as n8n does for responseMode 'responseNode', and resolves with what a
+ * node sent through `sendResponse`, or undefined when the execution ended without.
+ */
+async function runUntilResponse(
+	workflow: WorkflowClass,
+	startNode: INode,
+	items: INodeExecutionData[][],
+	mode: WorkflowExecuteMode,
+	credentialsHelper: HarnessCredentialsHelper,
+	baseUrl: string,
+): Promise<IDataObject | undefined> {
+	const response = createDeferredPromise<IDataObject | undefined>();
+	const hooks = new ExecutionLifecycleHooks(mode, randomUUID(), workflowBase(workflow));
+	hooks.addHandler('sendResponse', (sent) => response.resolve(sent as IDataObject));
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: startNode, data: { main: items }, source: null }] },
+	});
+	const additionalData = createAdditionalData(credentialsHelper, hooks, baseUrl);
+	new WorkflowExecute(additionalData, mode, runExecutionData)
+		.processRunExecutionData(workflow)
+		.then(() => response.resolve(undefined), (error: unknown) => response.reject(error as Error));
+	return await response.promise;
 }
 
 /** n8n's ResponseHelper.sendErrorResponse shape. */
@@ -502,18 +552,9 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<WebhookHandle
 		outcome.webhookResponse = result.webhookResponse;
 		outcome.noWebhookResponse = result.noWebhookResponse === true;
 
-		// LiveWebhooks saves static data in the response callback, i.e. only when webhook()
-		// did not throw, and only if something changed it. The save is a database write that
-		// lands a few milliseconds later, so requests served meanwhile still hold the copy
-		// they loaded: concurrent requests race on static data as they do in n8n.
-		if (workflow.staticData.__dataChanged === true) {
-			const saved = JSON.parse(
-				JSON.stringify(workflow.staticData, (k: string, v: unknown) => (k === '__dataChanged' ? undefined : v)),
-			) as IDataObject;
-			await new Promise<void>((resolve) => setTimeout(resolve, STATIC_DATA_SAVE_MS));
-			for (const key of Object.keys(staticData)) delete staticData[key];
-			Object.assign(staticData, saved);
-		}
+		// A reply from the execution comes later (below): static data is saved just before it.
+		const respondsFromExecution = responseMode === 'responseNode' && result.workflowData !== undefined && !outcome.noWebhookResponse;
+		if (!respondsFromExecution) await saveStaticData(workflow, staticData);
 
 		const headers = new Map<string, string>();
 		if (description.responseHeaders !== undefined) {
@@ -535,12 +576,28 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<WebhookHandle
 			else body = { message: 'Workflow was started' };
 			return sendStatic(res, body, responseCode, headers);
 		}
-		// lastNode/responseNode would wait for the rest of the workflow, which is not run here.
-		sendError(res, 500, 0, `Harness: response mode "${String(responseMode)}" needs the full workflow`);
+		if (responseMode !== 'responseNode') {
+			// lastNode would wait for the rest of the workflow, which is not run here.
+			return sendError(res, 500, 0, `Harness: response mode "${String(responseMode)}" needs the full workflow`);
+		}
+		// n8n's WorkflowRunner.run: create the execution, then run it; a failure is answered 500.
+		try {
+			await opts.createExecution?.();
+		} catch (error) {
+			outcome.error = error;
+			return sendError(res, 500, 0, 'There was a problem executing the workflow');
+		}
+		const response = await runUntilResponse(workflow, startNode, result.workflowData, mode, credentialsHelper, baseUrl);
+		outcome.executed = true;
+		if (response === undefined) return sendError(res, 500, 0, 'Harness: the execution ended without a response');
+		// LiveWebhooks' response callback: static data first, then the reply.
+		await saveStaticData(workflow, staticData);
+		const replyHeaders = new Map(Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+		return sendStatic(res, response.body, Number(response.statusCode ?? 200), replyHeaders);
 	};
 
 	const server = createServer((rawReq: IncomingMessage, rawRes: ServerResponse) => {
-		const outcome: ServerOutcome = { noWebhookResponse: false };
+		const outcome: ServerOutcome = { noWebhookResponse: false, executed: false };
 		const req = toHarnessRequest(rawReq);
 		const res = toHarnessResponse(rawRes);
 		installRawBodyReader(req);

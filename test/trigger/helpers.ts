@@ -78,6 +78,8 @@ export interface TriggerSetup {
 	credential?: ICredentialDataDecryptedObject | null;
 	staticData?: IDataObject;
 	mode?: 'webhook' | 'manual';
+	/** n8n creating the execution; throw to play a database that refuses it. */
+	createExecution?: () => void | Promise<void>;
 }
 
 export async function startTrigger(setup: TriggerSetup = {}): Promise<WebhookHandle> {
@@ -89,6 +91,7 @@ export async function startTrigger(setup: TriggerSetup = {}): Promise<WebhookHan
 		parameters: setup.parameters ?? {},
 		staticData: setup.staticData,
 		mode: setup.mode,
+		createExecution: setup.createExecution,
 	});
 }
 
@@ -107,12 +110,17 @@ export function emitted(result: WebhookCallResult): IDataObject[] {
 	return (result.workflowData?.[0] ?? []).map((item) => item.json);
 }
 
-/** A reply the node wrote itself: status, exact body, JSON content type; no secret in items or reply. */
+/**
+ * The node's reply: status, exact body, JSON content type; no secret in items or reply.
+ * A push that starts the workflow is answered from inside the execution (the trigger's
+ * execute()), any other by webhook() itself.
+ */
 export function expectReply(result: WebhookCallResult, status: number, body: string): void {
 	expect(result.error).toBeUndefined();
 	expect({ status: result.status, body: result.bodyText }).toEqual({ status, body });
 	expect(result.headers['content-type']).toMatch(/^application\/json/);
-	expect(result.noWebhookResponse).toBe(true);
+	if (result.workflowData === undefined) expect(result.noWebhookResponse).toBe(true);
+	else expect({ noWebhookResponse: result.noWebhookResponse, executed: result.executed }).toEqual({ noWebhookResponse: false, executed: true });
 	expectNoSecrets(result);
 }
 

@@ -64,13 +64,14 @@ describe('Tracking Webhook Trigger: webhook lifecycle', () => {
 		expect(touched).toEqual([]);
 	});
 
-	it('declares one POST webhook whose replies the node writes itself', () => {
+	it('declares one POST webhook answered by the node: by execute() once the execution exists, else by webhook()', () => {
 		const { description } = new TrackingWebhookTrigger();
 		expect(description.webhooks).toEqual([
-			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'tracking' }),
+			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: 'tracking' }),
 		]);
 		expect(description.group).toEqual(['trigger']);
 		expect(description.inputs).toEqual([]);
+		expect(typeof new TrackingWebhookTrigger().execute).toBe('function');
 		const credential = description.credentials?.find((c) => c.name === 'kuaidi100Api');
 		expect(credential?.required).toBe(false);
 	});

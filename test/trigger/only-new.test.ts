@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { IDataObject } from 'n8n-workflow';
 
 import { memoryToText, textToEntries } from '../../src/push/memory-text';
-import { decodeRecord, encodeRecord, IDS_PER_SHIPMENT, milestoneBit, type ShipmentRecord } from '../../src/push/record';
+import { decodeRecord, encodeRecord, markerOf, memoryKey, milestoneBit, statusHash, type ShipmentRecord } from '../../src/push/record';
 import type { SandboxEvent, SandboxShipment } from '../../src/sandbox';
 import {
 	asRequest,
@@ -26,7 +26,9 @@ import {
 } from './helpers';
 
 const YUANTONG = 'YT7450353838751';
-const MEMORY_KEY = `kuaidi100:yuantong:${YUANTONG}`;
+const MEMORY_KEY = memoryKey(`kuaidi100:yuantong:${YUANTONG}`);
+const LONG_KEY = memoryKey('kuaidi100:yuantong:YTLONG0001');
+const KEYDELIVERY_KEY = memoryKey('keydelivery:usps:LY811679807CN');
 
 /** The trigger's saved memory, decoded from its compact one-string-per-shipment form. */
 const shipmentsIn = (staticData: IDataObject): Record<string, ShipmentRecord> => {
@@ -66,9 +68,9 @@ describe('Tracking Webhook Trigger: repeated full-history pushes', () => {
 			expectNoSecrets(next);
 
 			const memory = shipmentsIn(hook.staticData)[MEMORY_KEY];
-			expect(memory.ids).toHaveLength(9);
-			expect(memory.ids).toContain(String(items[0].event_id).slice(0, 16)); // ids are stored shortened
-			expect(memory.status).toBe('polling');
+			// The newest emitted event is the marker; the push status is kept as a hash.
+			expect(memory.marker).toBe(markerOf(String(items[0].event_id)));
+			expect(memory.status).toBe(statusHash('polling'));
 			expectJsonSafe(hook.staticData);
 		});
 	});
@@ -133,7 +135,7 @@ describe('Tracking Webhook Trigger: repeated full-history pushes', () => {
 			const next = await processB.post(undefined, asRequest(kuaidi100Push(shipment, { visible: 7 })));
 			expect(emitted(next).map((e) => e.event_time_local)).toEqual(['2024-03-08 17:04:19']);
 		});
-		expect(shipmentsIn(staticData)[MEMORY_KEY].ids).toHaveLength(7);
+		expect(shipmentsIn(staticData)[MEMORY_KEY].markedAt).toBe(Math.floor(Date.parse('2024-03-08T09:04:19.000Z') / 60_000));
 	});
 });
 
@@ -196,12 +198,12 @@ describe('Tracking Webhook Trigger: Trigger On = Chosen Milestones', () => {
 });
 
 describe('Tracking Webhook Trigger: memory in workflow static data', () => {
-	const filler = (seen: number) => encodeRecord({ ids: ['0'.repeat(16)], fired: 0, floor: 0, status: 'polling', seen });
+	const filler = (seen: number) => encodeRecord({ marker: 1, markedAt: 1, fired: 0, status: statusHash('polling'), seen });
 	const LIMIT = 500;
 
 	it('stays bounded in shipments (the node option): the least recently fired one is forgotten when a new one arrives', async () => {
 		const shipments = new Map<string, string>();
-		for (let i = 0; i < LIMIT; i++) shipments.set(`kuaidi100:yuantong:OLD${i}`, filler(1_000 + i));
+		for (let i = 0; i < LIMIT; i++) shipments.set(memoryKey(`kuaidi100:yuantong:OLD${i}`), filler(1_000 + i));
 		const staticData: IDataObject = { [STATIC_KEY]: { memory: memoryToText(shipments) } };
 
 		await withTrigger({ staticData, parameters: { shipmentLimit: LIMIT } }, async (hook) => {
@@ -211,15 +213,16 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 
 			const saved = shipmentsIn(hook.staticData);
 			expect(Object.keys(saved)).toHaveLength(LIMIT);
-			expect(saved).not.toHaveProperty(['kuaidi100:yuantong:OLD0']);
-			expect(saved).toHaveProperty(['kuaidi100:yuantong:OLD1']);
-			expect(saved[MEMORY_KEY].ids).toHaveLength(12);
+			expect(saved).not.toHaveProperty([memoryKey('kuaidi100:yuantong:OLD0')]);
+			expect(saved).toHaveProperty([memoryKey('kuaidi100:yuantong:OLD1')]);
+			const newEvents = emitted(result)[0].new_events as IDataObject[];
+			expect(saved[MEMORY_KEY].marker).toBe(markerOf(String(newEvents[0].event_id)));
 			expectJsonSafe(hook.staticData);
 		});
 	});
 
-	it('stays bounded per shipment, and a long history repeated still starts nothing', async () => {
-		const count = IDS_PER_SHIPMENT + 10;
+	it('costs the same for a long history, and a long history repeated still starts nothing', async () => {
+		const count = 50;
 		const start = Date.UTC(2024, 0, 1, 0, 0, 0);
 		const timeline: SandboxEvent[] = Array.from({ length: count }, (_, i) => {
 			const t = new Date(start + i * 600_000 + 8 * 3_600_000).toISOString();
@@ -231,8 +234,8 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 			const first = await hook.post(undefined, asRequest(kuaidi100Push(long)));
 			expectReply(first, 200, KUAIDI100_ACK);
 			expect(emitted(first)).toHaveLength(count);
-			const memory = shipmentsIn(hook.staticData)['kuaidi100:yuantong:YTLONG0001'];
-			expect(memory.ids).toHaveLength(IDS_PER_SHIPMENT);
+			const before = String((hook.staticData[STATIC_KEY] as IDataObject).memory).length;
+			expect(shipmentsIn(hook.staticData)[LONG_KEY].marker).toBe(markerOf(String(emitted(first)[0].event_id)));
 
 			for (let i = 0; i < 2; i++) {
 				const repeat = await hook.post(undefined, asRequest(kuaidi100Push(long)));
@@ -243,7 +246,7 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 			timeline.push({ time: '2024-01-03 12:00:00', statusCode: '5', status: 'Dispatching', context: 'Out for delivery' });
 			const next = await hook.post(undefined, asRequest(kuaidi100Push(long)));
 			expect(emitted(next).map((e) => e.description)).toEqual(['Out for delivery']);
-			expect(shipmentsIn(hook.staticData)['kuaidi100:yuantong:YTLONG0001'].ids).toHaveLength(IDS_PER_SHIPMENT);
+			expect(String((hook.staticData[STATIC_KEY] as IDataObject).memory).length).toBe(before);
 			expectJsonSafe(hook.staticData);
 		});
 	});
@@ -258,8 +261,8 @@ describe('Tracking Webhook Trigger: memory in workflow static data', () => {
 			expectReply(result, 200, KEYDELIVERY_ACK);
 		});
 		const saved = shipmentsIn(staticData);
-		expect(Object.keys(saved).sort()).toEqual(['keydelivery:usps:LY811679807CN', MEMORY_KEY]);
-		expect(saved['keydelivery:usps:LY811679807CN'].ids).toHaveLength(4);
+		expect(Object.keys(saved).sort()).toEqual([KEYDELIVERY_KEY, MEMORY_KEY].sort());
+		expect(saved[KEYDELIVERY_KEY].marker).not.toBe(saved[MEMORY_KEY].marker);
 		for (const memory of Object.values(saved)) expect(typeof memory.seen).toBe('number');
 		expectJsonSafe(staticData);
 		expect(JSON.stringify(staticData)).not.toContain(TOKEN);
