@@ -35,6 +35,12 @@ const QUIET_MS = 15_000;
 /** ... or when nothing at all changed for this long (executions that never finish stay "new" or "running"). */
 const STUCK_MS = 90_000;
 
+/**
+ * A push with no reply after this long counts as not acked (the trigger now replies from
+ * inside the execution, and an execution n8n never starts would hold the request open).
+ * Far beyond any reply time seen here, so a slow machine does not change the outcome.
+ */
+const NO_REPLY_MS = 5 * 60_000;
 const UNFINISHED = new Set(['new', 'running', 'waiting']);
 
 interface Reply {
@@ -51,7 +57,7 @@ async function sendAtMost(url: string, trackingNumbers: string[], width: number)
 		while (next < trackingNumbers.length) {
 			const trackingNumber = trackingNumbers[next++];
 			const push = deliveredPush(deliveredParcel(PREFIX, Number(trackingNumber.slice(PREFIX.length))));
-			const reply = await send(url, push).catch((error: Error) => ({ status: 0, body: error.message }));
+			const reply = await send(url, push, NO_REPLY_MS).catch((error: Error) => ({ status: 0, body: error.message }));
 			replies.push({ trackingNumber, ...reply });
 		}
 	};
