@@ -57,12 +57,18 @@ async function sendAtMost(url: string, trackingNumbers: string[], width: number)
 		while (next < trackingNumbers.length) {
 			const trackingNumber = trackingNumbers[next++];
 			const push = deliveredPush(deliveredParcel(PREFIX, Number(trackingNumber.slice(PREFIX.length))));
-			const reply = await send(url, push, NO_REPLY_MS).catch((error: Error) => ({ status: 0, body: error.message }));
+			const reply = await send(url, push, NO_REPLY_MS).catch((error: Error) => ({ status: 0, body: failure(error) }));
 			replies.push({ trackingNumber, ...reply });
 		}
 	};
 	await Promise.all(Array.from({ length: width }, lane));
 	return replies;
+}
+
+/** fetch's own message is "fetch failed": the cause says what happened to the connection. */
+function failure(error: Error): string {
+	const cause = error.cause as { code?: string; message?: string } | undefined;
+	return [error.message, cause?.code, cause?.message].filter(Boolean).join(': ');
 }
 
 const isAck = (reply: Reply) => reply.status >= 200 && reply.status < 300 && reply.body === KUAIDI100_ACK;
@@ -204,7 +210,9 @@ describe('Tracking Webhook Trigger in a real n8n: under a burst, every acked pus
 					const first = await sendAtMost(url, parcels, AT_ONCE);
 					const sentAt = Date.now();
 					const acked = new Set(first.filter(isAck).map((reply) => reply.trackingNumber));
-					const refusals = countBy(first.filter((reply) => !isAck(reply)), (reply) => `${reply.status} ${reply.body.slice(0, 80)}`);
+					const refused = first.filter((reply) => !isAck(reply));
+					const refusals = countBy(refused, (reply) => `${reply.status} ${reply.body.slice(0, 80)}`);
+					if (refused.length > 0) console.log(`not acked in the burst (${database}):\n${refused.map((r) => `${r.trackingNumber} ${r.status} ${r.body.slice(0, 200)}`).join('\n')}`);
 					await settle(n8n, workflow.id);
 					const settledAt = Date.now();
 					const afterBurst = await holdings(n8n, workflow.id, triggerName);
