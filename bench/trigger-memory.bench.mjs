@@ -8,7 +8,7 @@
 // the e2e cache, or given with --n8n1/--node1, --n8n2/--node2), the packed package is
 // installed into a fresh n8n user folder with one workflow per memory size: a trigger
 // (Kuaidi100 push, Chosen Milestones: delivered) whose static data already remembers
-// that many delivered shipments (12 event ids each, like a typical parcel). One n8n
+// that many delivered shipments (30 bytes each, whatever their history). One n8n
 // start per line; then, per workflow:
 //   repeat  pushes of an already delivered parcel (nothing fires, nothing is saved)
 //   new     pushes of new delivered parcels (fires: records, n8n saves static data, runs)
@@ -31,7 +31,7 @@ const cache = process.env.E2E_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME 
 const { values: args } = parseArgs({
 	options: {
 		lines: { type: 'string', default: '1,2' },
-		sizes: { type: 'string', default: '0,1000,10000,20000' },
+		sizes: { type: 'string', default: '0,1000,20000,100000' },
 		pushes: { type: 'string', default: '30' },
 		n8n1: { type: 'string' },
 		node1: { type: 'string' },
@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
 	},
 });
 
-const { encodeRecord, milestoneBit } = await import(path.join(root, 'dist/src/push/record.js'));
+const { encodeRecord, markerOf, memoryKey, milestoneBit, seenAt, statusHash } = await import(path.join(root, 'dist/src/push/record.js'));
 const { memoryToText } = await import(path.join(root, 'dist/src/push/memory-text.js'));
 
 const SIZES = args.sizes.split(',').map(Number);
@@ -75,13 +75,13 @@ function seededMemory(size) {
 	const shipments = new Map();
 	const seen = Date.now() - 86_400_000;
 	for (let i = 0; i < size; i++) {
-		const ids = Array.from({ length: 12 }, (_, j) => createHash('sha256').update(`${i}:${j}`).digest('hex').slice(0, 16));
-		shipments.set(`kuaidi100:yuantong:YTSEED${String(i).padStart(9, '0')}`, encodeRecord({
+		const newestEvent = createHash('sha256').update(`${i}:newest`).digest('hex');
+		shipments.set(memoryKey(`kuaidi100:yuantong:YTSEED${String(i).padStart(9, '0')}`), encodeRecord({
 			fired: milestoneBit('delivered'),
-			seen: seen + i,
-			floor: 0,
-			ids,
-			status: 'shutdown',
+			seen: seenAt(seen + i * 1_000),
+			marker: markerOf(newestEvent),
+			markedAt: Math.floor((seen - 3_600_000) / 60_000),
+			status: statusHash('shutdown'),
 		}));
 	}
 	return memoryToText(shipments);

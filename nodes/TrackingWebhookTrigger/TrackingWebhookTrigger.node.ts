@@ -154,7 +154,7 @@ export class TrackingWebhookTrigger implements INodeType {
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_SHIPMENT_LIMIT,
 				description:
-					'How many shipments the memory keeps (about 40 bytes plus 16 per event each); beyond it the least recently fired ones are forgotten and could fire again',
+					'How many shipments the memory keeps (30 bytes each in the workflow\'s static data, 3 MB at 100,000); beyond it the least recently fired ones are forgotten and could fire again',
 				displayOptions: { show: { onlyNew: [true] } },
 			},
 			{
@@ -258,7 +258,9 @@ export class TrackingWebhookTrigger implements INodeType {
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const source = this.getNodeParameter('source', 0) as Source;
-		this.sendResponse({ body: ackFor(source), headers: { 'content-type': JSON_CONTENT_TYPE }, statusCode: 200 });
+		// A Buffer is written as it is, at once, in n8n 1.x and 2.x; a string body is lost
+		// (an empty 200) when n8n saves static data before sending it.
+		this.sendResponse({ body: Buffer.from(ackFor(source)), headers: { 'content-type': JSON_CONTENT_TYPE }, statusCode: 200 });
 		return [this.getInputData()];
 	}
 }
@@ -283,11 +285,21 @@ function decide(ctx: IWebhookFunctions, filter: PushFilter, push: ReceivedPush) 
 	});
 }
 
-/** The push is remembered once its 2xx reply has gone out, and forgotten if none does. */
+/**
+ * The push is remembered when n8n writes its 2xx reply (the ack from execute()), and
+ * forgotten when n8n answers anything else or the connection closes without a reply.
+ * Settled as `end` is called: n8n saves static data right after it.
+ */
 function settleOnReply(response: ServerResponse, reservation: Reservation): void {
-	response.once('finish', () => (response.statusCode < 300 ? reservation.commit() : reservation.release()));
+	const end = response.end;
+	response.end = function (this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
+		response.end = end;
+		if (response.statusCode < 300) reservation.commit();
+		else reservation.release();
+		return end.apply(this, args);
+	} as ServerResponse['end'];
 	response.once('close', () => {
-		if (!response.writableFinished) reservation.release();
+		if (!response.writableEnded) reservation.release();
 	});
 }
 

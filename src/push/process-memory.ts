@@ -38,7 +38,11 @@ export interface TriggerIdentity {
 
 /** A fired push's claim on the memory, settled when its reply is known. */
 export interface Reservation {
-	/** The push was acknowledged: remember it. */
+	/**
+	 * The push is being acknowledged: remember it, and write the memory to the request's
+	 * static data again, which n8n saves right after the ack (n8n 2.x clears its "changed"
+	 * mark when it creates the execution, so what was written at decision time is not saved).
+	 */
 	commit(): void;
 	/** The push was not acknowledged: forget the claim, so the service's retry fires. */
 	release(): void;
@@ -118,7 +122,8 @@ export function decideInTriggerMemory<T>(
 
 	const current = memory.pending.get(key)?.record ?? memory.committed.get(key);
 	const { result, change } = decide(current === undefined ? undefined : decodeRecord(current));
-	const reservation = change ? reserve(memory, key, change, limit, current) : undefined;
+	const persist = identity.mode === 'manual' ? undefined : () => writeDurableCopy(memory, store, undefined, true);
+	const reservation = change ? reserve(memory, key, { change, limit, current, persist }) : undefined;
 	writeDurableCopy(memory, store, saved);
 	return { result, reservation };
 }
@@ -136,7 +141,16 @@ function committedRecord(memory: ProcessMemory, key: string): ShipmentRecord {
 	return text === undefined ? { ...EMPTY_RECORD } : decodeRecord(text);
 }
 
-function reserve(memory: ProcessMemory, key: string, change: RecordChange, limit: number, current: string | undefined): Reservation {
+interface ReserveOptions {
+	change: RecordChange;
+	limit: number;
+	/** The record the push was decided on (in flight or committed). */
+	current: string | undefined;
+	/** Writes the memory to the request's static data on commit; none for the editor's test URL. */
+	persist?: () => void;
+}
+
+function reserve(memory: ProcessMemory, key: string, { change, limit, current, persist }: ReserveOptions): Reservation {
 	const claim = {};
 	const base = current === undefined ? { ...EMPTY_RECORD } : decodeRecord(current);
 	const record = encodeRecord(applyChange(base, change));
@@ -153,6 +167,7 @@ function reserve(memory: ProcessMemory, key: string, change: RecordChange, limit
 		memory.committed.delete(key); // re-inserted last: the order stays least recently fired first
 		memory.committed.set(key, committed);
 		evictOldest(memory.committed, limit);
+		persist?.();
 	};
 	let settled = false;
 	const once = (keep: boolean) => () => {
@@ -175,12 +190,15 @@ function drop(memory: ProcessMemory, key: string, record: string): void {
 	if (memory.dropped.size > MAX_DROPPED) memory.dropped.delete(memory.dropped.keys().next().value as string);
 }
 
-/** Writes the memory, pushes in flight included, back to static data when it changed. */
-function writeDurableCopy(memory: ProcessMemory, store: PushMemoryStore, saved: string | undefined): void {
-	if (saved !== undefined && saved === memory.synced && versionOf(memory) === memory.syncedAt) return; // nothing new
-	if (saved === undefined && memory.committed.size === 0 && memory.pending.size === 0 && store.shipments === undefined) return;
+/**
+ * Writes the memory, pushes in flight included, back to static data when it changed
+ * (`always`: even when it did not, so that n8n saves it).
+ */
+function writeDurableCopy(memory: ProcessMemory, store: PushMemoryStore, saved: string | undefined, always = false): void {
+	if (!always && saved !== undefined && saved === memory.synced && versionOf(memory) === memory.syncedAt) return; // nothing new
+	if (!always && saved === undefined && memory.committed.size === 0 && memory.pending.size === 0 && store.shipments === undefined) return;
 	const text = memoryToText(withPending(memory));
-	if (text !== saved) store.memory = text; // n8n saves static data only when something was written
+	if (always || text !== saved) store.memory = text; // n8n saves static data only when something was written
 	if (store.shipments !== undefined) delete store.shipments;
 	memory.synced = text;
 	memory.syncedAt = versionOf(memory);

@@ -1,5 +1,5 @@
 /**
- * Types of the local stand-ins for Kuaidi100 and KeyDelivery (see ./server.ts).
+ * Types of the local stand-ins for Kuaidi100 and KeyDelivery (see ./start.ts).
  * Nothing here imports the project's own core: the sandbox is the independent
  * other side of the wire.
  */

@@ -33,7 +33,7 @@ const KUAIDI100_ACK = '{"result":true,"returnCode":"200","message":"成功"}';
 const KEYDELIVERY_ACK = '{"code":200,"message":"success"}';
 const KEYDELIVERY_TOKEN = 'e2e-token-5b1f9c0a7d3e4826';
 
-/** Numbers of the sandbox's sample shipments (src/sandbox/shipments.ts). */
+/** Numbers of the sandbox's sample shipments (src/sandbox/sample-shipments.ts). */
 const K100_YUANTONG = 'YT7450353838751'; // ends signed for at a locker (304): delivered
 const K100_SHUNFENG = 'SF1403829177352'; // SF Express: needs the phone (last 4 digits 8000)
 const K100_ZHONGTONG = '78912345678901';

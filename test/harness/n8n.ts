@@ -426,7 +426,7 @@ function sendError(res: HarnessResponse, status: number, code: number, message: 
 function sendStatic(res: HarnessResponse, body: unknown, code: number, headers: Map<string, string>) {
 	res.status(code);
 	for (const [name, value] of headers) res.setHeader(name, value);
-	if (typeof body === 'string') res.send(body);
+	if (typeof body === 'string' || Buffer.isBuffer(body)) res.send(body);
 	else res.json(body);
 }
 
@@ -587,13 +587,18 @@ export async function runWebhook(opts: RunWebhookOptions): Promise<WebhookHandle
 			outcome.error = error;
 			return sendError(res, 500, 0, 'There was a problem executing the workflow');
 		}
+		// n8n 2.x wraps the workflow's static data again as it creates the execution, which
+		// clears its "changed" mark: what webhook() wrote is saved only if written again later.
+		workflow.staticData.__dataChanged = false;
 		const response = await runUntilResponse(workflow, startNode, result.workflowData, mode, credentialsHelper, baseUrl);
 		outcome.executed = true;
 		if (response === undefined) return sendError(res, 500, 0, 'Harness: the execution ended without a response');
-		// LiveWebhooks' response callback: static data first, then the reply.
-		await saveStaticData(workflow, staticData);
 		const replyHeaders = new Map(Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
-		return sendStatic(res, response.body, Number(response.statusCode ?? 200), replyHeaders);
+		// n8n's setupResponseNodePromise: a Buffer body is written at once and static data
+		// saved after it; any other body goes through the response callback, which saves first.
+		if (!Buffer.isBuffer(response.body)) await saveStaticData(workflow, staticData);
+		sendStatic(res, response.body, Number(response.statusCode ?? 200), replyHeaders);
+		if (Buffer.isBuffer(response.body)) await saveStaticData(workflow, staticData);
 	};
 
 	const server = createServer((rawReq: IncomingMessage, rawRes: ServerResponse) => {

@@ -22,7 +22,7 @@ export const PATHS = Object.freeze({
 	detect: '/api/v1/carriers/detect',
 });
 
-/** Sample shipments of the sandbox (src/sandbox/shipments.ts). */
+/** Sample shipments of the sandbox (src/sandbox/sample-shipments.ts). */
 export const USPS = Object.freeze({ carrierId: 'usps', trackingNumber: 'LY811679807CN' });
 export const DHL_RETURNED = Object.freeze({ carrierId: 'dhl', trackingNumber: '9926933413' });
 export const UPS_ODD = Object.freeze({ carrierId: 'ups', trackingNumber: '1Z999AA10123456784' });

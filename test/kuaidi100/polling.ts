@@ -11,7 +11,7 @@ import { SANDBOX_KUAIDI100, type Sandbox } from '../../src/sandbox';
 import { harnessDeduplicator } from '../harness/deduplication';
 import { executeNode, HARNESS_WORKFLOW_ID, type ExecuteNodeResult } from '../harness/n8n';
 
-/** The documented sample (src/sandbox/shipments.ts): 12 events, ends delivered (304). */
+/** The documented sample (src/sandbox/sample-shipments.ts): 12 events, ends delivered (304). */
 export const YT = 'YT7450353838751';
 export const SF = 'SF1403829177352';
 
