@@ -21,6 +21,7 @@ import { ensureN8n, type N8nInstall } from './lib/install';
 import { N8n, type CredentialFixture, type N8nOptions, type WorkflowFixture } from './lib/n8n';
 import { buildAndPack } from './lib/pack';
 import { startPostgres, type Postgres } from './lib/postgres';
+import { waitFor } from './lib/processes';
 import { deliveredParcel, deliveredPush, KUAIDI100_ACK, send, sleep } from './lib/pushes';
 import { smtpCredential, startSmtpSink, type SmtpSink } from './lib/smtp-sink';
 
@@ -191,6 +192,14 @@ describe('Tracking Webhook Trigger in a real n8n: under a burst, every acked pus
 				await n8n.activate(workflow.id);
 				await n8n.start([workflow.id]);
 				url = `${n8n.baseUrl}${triggerPath(workflow)}?orderId=1001&email=jane@example.com`;
+				// n8n 2.x on PostgreSQL can still answer 404 for a moment after start() saw the
+				// webhook's rows: the burst starts once the trigger itself answers (an empty push: 400).
+				await waitFor(
+					'the trigger to answer its production URL',
+					async () => ((await fetch(url, { method: 'POST', body: '' }).then(async (r) => (await r.text(), r.status))) !== 404 ? true : undefined),
+					120_000,
+					500,
+				);
 			}, 20 * 60_000);
 
 			afterAll(async () => {
