@@ -30,7 +30,8 @@ import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, '..', 'src', 'exporter', 'dist');
+// The clone's build with the sandbox (npm run bench builds it: src/exporter/tsconfig.dev.json).
+const dist = path.join(here, '..', 'src', 'exporter', 'dist-dev');
 const self = fileURLToPath(import.meta.url);
 
 const { values: args } = parseArgs({
@@ -202,19 +203,19 @@ async function childSandbox(count, delay) {
 async function childPipeline(size, endpoint) {
 	const { stringify } = require('csv-stringify');
 	const { stringify: stringifySync } = require('csv-stringify/sync');
-	const { CSV_OPTIONS, csvHeader, eventRow } = require(path.join(dist, 'exporter', 'csv'));
+	const { CSV_OPTIONS, csvHeader, eventRow } = require(path.join(dist, 'exporter', 'emit', 'csv'));
 	const { PROVIDERS } = require(path.join(dist, 'providers'));
 	const normalizeReply = (reply, { provider, carrier, trackingNumber, fetchedAt, runId, sourceTimeZone }) =>
 		PROVIDERS[provider].normalize(reply, { source: 'query', fetchedAt, exportRunId: runId, sourceTimeZone, carrier, trackingNumber });
-	const { createEncoder } = require(path.join(dist, 'exporter', 'encoder'));
+	const { createEncoder } = require(path.join(dist, 'exporter', 'emit', 'encoder'));
 	const { runPool } = require(path.join(dist, 'core', 'pool'));
-	const { ExportState } = require(path.join(dist, 'exporter', 'state'));
-	const { resolveConfig } = require(path.join(dist, 'exporter', 'config'));
+	const { ExportState } = require(path.join(dist, 'exporter', 'state', 'export-state'));
+	const { resolveConfig } = require(path.join(dist, 'exporter', 'intake', 'resolve-settings'));
 	const { config: defaults } = await resolveConfig({ env: {}, flags: {} });
 	const threads = args.threads === undefined ? defaults.threads : Number(args.threads);
 	const concurrency = defaults.concurrency;
-	const { ObjectWriter } = require(path.join(dist, 'exporter', 'writer'));
-	const { createS3Client } = require(path.join(dist, 'exporter', 'storage'));
+	const { ObjectWriter } = require(path.join(dist, 'exporter', 'emit', 'object-writer'));
+	const { createS3Client } = require(path.join(dist, 'exporter', 'storage', 'storage'));
 
 	const pool = makePool();
 	const fetchedAt = new Date('2024-03-21T02:00:00Z');
@@ -277,7 +278,7 @@ async function childPipeline(size, endpoint) {
 		return Number(process.hrtime.bigint() - started) / 1e9;
 	}
 
-	// (b) the exporter's own code, as run.ts runs it: `concurrency` replies in hand at
+	// (b) the exporter's own code, as the fetch and emit phases run it: `concurrency` replies in hand at
 	// once, each through the encoder (normalize -> dedup -> CSV, on `threads`
 	// encoder threads), then gzip -> multipart upload.
 	const client = createS3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, ...S3_CREDENTIALS });
@@ -373,10 +374,10 @@ async function childPipeline(size, endpoint) {
 
 async function childPolling(count, delay, concurrency, endpoint, sandbox) {
 	const { writeFileSync } = await import('node:fs');
-	const { runExport } = require(path.join(dist, 'exporter', 'run'));
-	const { resolveConfig } = require(path.join(dist, 'exporter', 'config'));
-	const { Storage, createS3Client } = require(path.join(dist, 'exporter', 'storage'));
-	const { MemoryReporter } = require(path.join(dist, 'exporter', 'report'));
+	const { runExport } = require(path.join(dist, 'exporter', 'run', 'run-export'));
+	const { resolveConfig } = require(path.join(dist, 'exporter', 'intake', 'resolve-settings'));
+	const { Storage, createS3Client } = require(path.join(dist, 'exporter', 'storage', 'storage'));
+	const { MemoryReporter } = require(path.join(dist, 'exporter', 'report', 'memory-reporter'));
 	const { SANDBOX_KUAIDI100, SANDBOX_KEYDELIVERY } = require(path.join(dist, 'sandbox'));
 	const dir = mkdtempSync(path.join(tmpdir(), 'bench-poll-'));
 	try {

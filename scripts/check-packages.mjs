@@ -6,8 +6,11 @@
  * - n8n-nodes-kuaidi100: no runtime dependency; the tarball holds only what n8n loads
  *   (compiled nodes, credentials and the core they import, icons, codex files) plus
  *   README, LICENSE, CHANGELOG and package.json; every file n8n's entry points name exists.
- * - tracking-export: installed from its tarball with `npm i -g` into a throw-away
- *   prefix, `tracking-export --help` works and the sandbox is not shipped.
+ * - tracking-export: its build compiles only what it ships (the exporter and the core
+ *   modules it imports; no sandbox); its README (the npm page) is shipped; installed from
+ *   its tarball with `npm i -g` into a throw-away prefix, `--help` works, `--version`
+ *   prints the package's version, the encoder threads run, and `demo` says it needs a
+ *   clone (the sandbox is not shipped).
  *
  * Prints each tarball's packed and installed size. Exit 1 on any problem.
  *
@@ -80,26 +83,40 @@ function checkNodePackage() {
 function checkExporterPackage() {
 	const packed = pack(['--workspace', 'tracking-export']);
 	const files = packed.files.map((file) => file.path);
-	check(files.includes('dist/exporter/cli.js'), 'tracking-export: dist/exporter/cli.js missing (was it built?)');
-	check(!files.some((file) => file.startsWith('dist/sandbox/')), 'tracking-export ships the sandbox');
+	check(files.includes('dist/exporter/cli/main.js'), 'tracking-export: dist/exporter/cli/main.js missing (was it built?)');
+	const shipped = /^(package\.json|README\.md|LICENSE|dist\/(exporter|core|providers|normalize|kuaidi100|keydelivery)\/.+\.js)$/;
+	for (const file of files) check(shipped.test(file), `tracking-export ships a file outside the exporter and its core modules: ${file}`);
+	// The build itself (prepack) compiles nothing it does not ship: no sandbox, no n8n nodes.
+	const built = fs.readdirSync(path.join(repoRoot, 'src/exporter/dist'));
+	check(!built.includes('sandbox') && !built.includes('push'), `the tracking-export build compiled more than it ships: dist/{${built.join(',')}}`);
+	check(files.includes('README.md'), 'tracking-export: README.md (its npm page) missing from the tarball');
 
 	const prefix = path.join(work, 'global');
 	execFileSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', packed.path], {
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
 	const bin = path.join(prefix, 'bin', 'tracking-export');
-	let help = '';
-	try {
-		help = execFileSync(bin, ['--help'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-	} catch (error) {
-		problems.push(`installed tracking-export --help failed: ${error.message}`);
-	}
-	check(/\brun\b/.test(help) && /\bschedule\b/.test(help), 'installed tracking-export --help does not list run and schedule');
+	const runBin = (args) => {
+		try {
+			const stdout = execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: work, env: { ...process.env, NODE_OPTIONS: '' } });
+			return { code: 0, stdout, stderr: '' };
+		} catch (error) {
+			return { code: error.status ?? 1, stdout: String(error.stdout ?? ''), stderr: String(error.stderr ?? error.message) };
+		}
+	};
+	const help = runBin(['--help']);
+	check(help.code === 0 && /\brun\b/.test(help.stdout) && /\bschedule\b/.test(help.stdout), `installed tracking-export --help does not list run and schedule: ${help.stderr}`);
+	const version = runBin(['--version']);
+	check(version.stdout.trim() === packed.version, `installed tracking-export --version printed ${JSON.stringify(version.stdout.trim())}, not ${packed.version}`);
+	// The demo runs from a clone (sandbox and s3rver): installed, it says so with exit 2 and writes nothing.
+	const demo = runBin(['demo', '--dir', 'demo-data']);
+	check(demo.code === 2 && /npm ci && npm run demo/.test(demo.stderr), `installed tracking-export demo: exit ${demo.code}, ${demo.stderr}`);
+	check(!fs.existsSync(path.join(work, 'demo-data')), 'installed tracking-export demo created its folder before saying it needs a clone');
 	const installed = path.join(prefix, 'lib', 'node_modules', 'tracking-export');
-	// The installed package encodes on its threads (a missing thread file would quietly fall back to one thread).
-	check(files.includes('dist/exporter/encode-thread.js'), 'tracking-export: dist/exporter/encode-thread.js missing');
+	// The installed package encodes on its threads (createEncoder fails, says why, when the thread body is missing).
+	check(files.includes('dist/exporter/emit/encode-thread.js'), 'tracking-export: dist/exporter/emit/encode-thread.js missing');
 	const probe = `
-		const { createEncoder, ThreadEncoder } = require(${JSON.stringify(path.join(installed, 'dist', 'exporter', 'encoder.js'))});
+		const { createEncoder, ThreadEncoder } = require(${JSON.stringify(path.join(installed, 'dist', 'exporter', 'emit', 'encoder.js'))});
 		const encoder = createEncoder(2);
 		if (!(encoder instanceof ThreadEncoder)) throw new Error('the installed exporter encodes without threads');
 		const reply = { message: 'ok', nu: 'X1', com: 'yuantong', state: '0', data: [{ time: '2024-03-01 10:00:00', context: 'hello', status: 'In Transit', statusCode: '0' }] };

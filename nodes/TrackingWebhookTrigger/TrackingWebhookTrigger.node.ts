@@ -1,5 +1,4 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { ServerResponse } from 'node:http';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -28,6 +27,8 @@ import { buildOutput, callbackParameters, TOKEN_PARAMETER } from './output';
 import { expectedKeyDeliveryToken, keyDeliveryWebhookTokenTest, LEGACY_TOKEN_PARAMETER } from './token';
 
 type Source = 'kuaidi100' | 'keyDelivery';
+/** express's Response, as n8n hands it to webhook(). */
+type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
 
 // A trigger has no input to call it with, so it cannot be an AI tool; `usableAsTool`
 // would make n8n offer a tool variant that can never run.
@@ -290,14 +291,14 @@ function decide(ctx: IWebhookFunctions, filter: PushFilter, push: ReceivedPush) 
  * forgotten when n8n answers anything else or the connection closes without a reply.
  * Settled as `end` is called: n8n saves static data right after it.
  */
-function settleOnReply(response: ServerResponse, reservation: Reservation): void {
+function settleOnReply(response: WebhookResponse, reservation: Reservation): void {
 	const end = response.end;
-	response.end = function (this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
+	response.end = function (this: WebhookResponse, ...args: Parameters<WebhookResponse['end']>) {
 		response.end = end;
 		if (response.statusCode < 300) reservation.commit();
 		else reservation.release();
 		return end.apply(this, args);
-	} as ServerResponse['end'];
+	} as WebhookResponse['end'];
 	response.once('close', () => {
 		if (!response.writableEnded) reservation.release();
 	});

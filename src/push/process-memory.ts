@@ -17,7 +17,8 @@
  * out of the memory by a tombstone until this process writes its copy again.
  */
 import { applyChange, evictOldest, type RecordChange } from './memory';
-import { isMemoryText, memoryToText, textToEntries, type MemoryEntries } from './memory-text';
+import { EntryMap, withoutEntry } from './entry-map';
+import { isMemoryText, MEMORY_TEXT_TAG, textToEntries } from './memory-text';
 import { decodeRecord, EMPTY_RECORD, encodeRecord, mergeRecords, type ShipmentRecord } from './record';
 import { entriesFromShipments, entriesFromV1Text, type LegacyShipmentMemory } from './upgrade';
 
@@ -48,23 +49,8 @@ export interface Reservation {
 	release(): void;
 }
 
-/** A Map that counts its changes, so an unchanged memory is not serialized again. */
-class CountingMap extends Map<string, string> {
-	changes = 0;
-
-	override set(key: string, value: string): this {
-		this.changes++;
-		return super.set(key, value);
-	}
-
-	override delete(key: string): boolean {
-		this.changes++;
-		return super.delete(key);
-	}
-}
-
 interface ProcessMemory {
-	committed: CountingMap;
+	committed: EntryMap;
 	/** Fired pushes whose reply is not known yet, by memory key: the record as decided. */
 	pending: Map<string, { record: string; claim: object }>;
 	/** Records of dropped reservations, by memory key: not to be merged back from a durable copy. */
@@ -86,7 +72,7 @@ const versionOf = (memory: ProcessMemory) => memory.committed.changes + memory.p
 const processMemories = new Map<string, ProcessMemory>();
 
 const newMemory = (): ProcessMemory => ({
-	committed: new CountingMap(),
+	committed: new EntryMap(),
 	pending: new Map(),
 	dropped: new Map(),
 	pendingChanges: 0,
@@ -124,7 +110,8 @@ export function decideInTriggerMemory<T>(
 	const { result, change } = decide(current === undefined ? undefined : decodeRecord(current));
 	const persist = identity.mode === 'manual' ? undefined : () => writeDurableCopy(memory, store, undefined, true);
 	const reservation = change ? reserve(memory, key, { change, limit, current, persist }) : undefined;
-	writeDurableCopy(memory, store, saved);
+	// A push that fires writes its copy once, as it is acknowledged (`persist`).
+	if (!persist || !reservation) writeDurableCopy(memory, store, saved);
 	return { result, reservation };
 }
 
@@ -197,16 +184,24 @@ function drop(memory: ProcessMemory, key: string, record: string): void {
 function writeDurableCopy(memory: ProcessMemory, store: PushMemoryStore, saved: string | undefined, always = false): void {
 	if (!always && saved !== undefined && saved === memory.synced && versionOf(memory) === memory.syncedAt) return; // nothing new
 	if (!always && saved === undefined && memory.committed.size === 0 && memory.pending.size === 0 && store.shipments === undefined) return;
-	const text = memoryToText(withPending(memory));
+	const text = durableText(memory);
 	if (always || text !== saved) store.memory = text; // n8n saves static data only when something was written
 	if (store.shipments !== undefined) delete store.shipments;
 	memory.synced = text;
 	memory.syncedAt = versionOf(memory);
 }
 
-function* withPending(memory: ProcessMemory): MemoryEntries {
-	for (const entry of memory.committed) if (!memory.pending.has(entry[0])) yield entry;
-	for (const [key, { record }] of memory.pending) yield [key, record];
+/** The committed entries, then the pushes in flight (their latest record). */
+function durableText(memory: ProcessMemory): string {
+	const { committed, pending } = memory;
+	if (pending.size === 0) return MEMORY_TEXT_TAG + committed.text;
+	let text = committed.text;
+	let inFlight = '';
+	for (const [key, { record }] of pending) {
+		if (committed.has(key)) text = withoutEntry(text, key);
+		inFlight += key + record;
+	}
+	return MEMORY_TEXT_TAG + text + inFlight;
 }
 
 /** Union into the process memory; an entry equal to the known one costs one string compare. */

@@ -1,16 +1,19 @@
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InlineEncoder, ThreadEncoder, createEncoder } from '../../src/exporter/encoder';
-import { EXIT } from '../../src/exporter/errors';
-import type { EncodeRequest } from '../../src/exporter/pipeline';
-import { packPrefixes } from '../../src/exporter/state';
+import { InlineEncoder, ThreadEncoder, createEncoder } from '../../src/exporter/emit/encoder';
+import { encodeThreadScript } from './compiled';
+import { EXIT } from '../../src/exporter/exit-codes';
+import type { EncodeRequest } from '../../src/exporter/emit/encode-shipment';
+import { packPrefixes } from '../../src/exporter/state/export-state';
 import { eventIdPrefix } from '../../src/core/keys';
 import { sampleShipments } from '../../src/sandbox';
-import { Clock, harness, listKeys, sandboxAt, sourceThreadEncoder, tempDir, testConfig, useLocalS3, writeShipments } from './helpers';
+import { Clock, harness, listKeys, sandboxAt, threadEncoder, tempDir, testConfig, useLocalS3, writeShipments } from './helpers';
 
 const local = useLocalS3();
 const FETCHED_AT = new Date('2024-03-10T02:00:00Z');
+/** The 50,000-event reply: its size is the point (a thread's heap); about 8 s on a busy 2-core machine, a small share of this. */
+const HEAVY_TIMEOUT_MS = 120_000;
 
 /** Text that CSV and UTF-8 must carry intact: quotes, commas, CR, LF, Chinese, emoji, blanks. */
 const TEXTS = ['快件已签收，签收人：本人', 'left "North China" hub, gate 4', 'line one\r\nline two', 'cr\ronly', '📦 out for delivery', '  ', 'null', 'plain'];
@@ -84,12 +87,25 @@ async function withThreads(threads: ThreadEncoder, use: (threads: ThreadEncoder)
 	}
 }
 
+/** The sample shipments against the sandbox and the local S3, cleaned up after the file. */
+async function exportSetup() {
+	const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
+	const sandbox = await sandboxAt(clock);
+	const dir = await tempDir('exporter-encoder-');
+	local.cleanups.push(async () => {
+		await sandbox.close();
+		await rm(dir, { recursive: true, force: true });
+	});
+	await writeShipments(dir, sampleShipments());
+	return { clock, sandbox, dir, config: await testConfig(sandbox, local.s3.endpoint, dir) };
+}
+
 describe('encoder threads', () => {
 	it('give byte for byte what the main thread gives, with hundreds of replies in flight on two threads at once', async () => {
 		const list = await requests(300);
 		const inline = new InlineEncoder();
 		const expected = await Promise.all(list.map(async (request) => await inline.encode(request)));
-		await withThreads(sourceThreadEncoder(2), async (threads) => {
+		await withThreads(threadEncoder(2), async (threads) => {
 			// All at once: results must come back to their own request, whichever thread took it.
 			const results = await Promise.all(
 				list.map(async (request) => {
@@ -124,16 +140,16 @@ describe('encoder threads', () => {
 			exported: new Uint8Array(0),
 		};
 		const expected = await new InlineEncoder().encode(request);
-		await withThreads(sourceThreadEncoder(1), async (threads) => {
+		await withThreads(threadEncoder(1), async (threads) => {
 			const result = await threads.encode(request);
 			expect(result.fetched).toBe(50_000);
 			expect(Buffer.from(result.csv).equals(Buffer.from(expected.csv))).toBe(true);
 		});
-	});
+	}, HEAVY_TIMEOUT_MS);
 
 	it('a reply a thread cannot encode fails that request, with the reason; the others in flight complete', async () => {
 		const [good, other] = await requests(2);
-		const threads = sourceThreadEncoder(2);
+		const threads = threadEncoder(2);
 		await withThreads(threads, async () => {
 			const bad = { ...good, provider: 'no-such-service' } as unknown as EncodeRequest;
 			const outcomes = await Promise.allSettled([threads.encode(good), threads.encode(bad), threads.encode(other)]);
@@ -148,7 +164,7 @@ describe('encoder threads', () => {
 		const [request] = await requests(1);
 		const all = Buffer.from((await new InlineEncoder().encode({ ...request, exported: new Uint8Array(0) })).csv).toString('utf8');
 		const exported = packPrefixes(all.split('\n').filter(Boolean).map((line) => eventIdPrefix(line.slice(0, 64))));
-		await withThreads(sourceThreadEncoder(1), async (threads) => {
+		await withThreads(threadEncoder(1), async (threads) => {
 			const nothingNew = await threads.encode({ ...request, exported });
 			expect(nothingNew.count).toBe(0);
 			expect(nothingNew.csv.byteLength).toBe(0);
@@ -164,7 +180,7 @@ describe('encoder threads', () => {
 
 	it('a thread that dies fails the requests in its hands and every later one, with its exit code', async () => {
 		const [request] = await requests(1);
-		await withThreads(sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs')), async (broken) => {
+		await withThreads(threadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs')), async (broken) => {
 			const outcomes = await Promise.allSettled([broken.encode(request), broken.encode(request)]);
 			for (const outcome of outcomes) {
 				expect(outcome.status).toBe('rejected');
@@ -176,31 +192,39 @@ describe('encoder threads', () => {
 
 	it('a thread that throws outside encodeShipment fails every request, with the reason and the way out', async () => {
 		const [request] = await requests(1);
-		await withThreads(sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'throwing-thread.cjs')), async (broken) => {
+		await withThreads(threadEncoder(1, path.join(__dirname, 'fixtures', 'throwing-thread.cjs')), async (broken) => {
 			await expect(broken.encode(request)).rejects.toThrow('An encoder thread failed: boom in the thread (--threads 0 encodes on the main thread)');
 			await expect(broken.encode(request)).rejects.toThrow('boom in the thread');
 		});
 	});
 
-	it('without threads (0) or without the compiled thread body, the calling thread encodes', () => {
+	it('one path: --threads 0 encodes on the calling thread, otherwise threads run the compiled body, and a missing body is an error, not a fallback', async () => {
 		expect(createEncoder(0)).toBeInstanceOf(InlineEncoder);
-		expect(createEncoder(2, path.join(__dirname, 'no-such-thread.js'))).toBeInstanceOf(InlineEncoder);
+		const threads = createEncoder(1, encodeThreadScript());
+		expect(threads).toBeInstanceOf(ThreadEncoder);
+		await threads.close();
+		expect(() => createEncoder(2, path.join(__dirname, 'no-such-thread.js'))).toThrow(
+			/encoder thread body .*no-such-thread\.js is missing: reinstall tracking-export .*--threads 0/,
+		);
+	});
+
+	it('an export whose thread body is missing fails with exit 1 before any query or reservation', async () => {
+		const { clock, sandbox, dir, config } = await exportSetup();
+		const summary = await harness(clock, local.s3).run(config, clock.now(), { encoder: () => createEncoder(2, path.join(dir, 'missing.js')) });
+		expect(summary.exitCode).toBe(EXIT.FAILED);
+		expect(summary.error).toMatch(/missing\.js is missing/);
+		expect(sandbox.requests).toHaveLength(0);
+		const journal = JSON.parse(await readFile(path.join(dir, 'state.journal.json'), 'utf8')) as { queries: object; inflight?: unknown };
+		expect(journal).toMatchObject({ queries: {} });
+		expect(journal.inflight).toBeUndefined();
 	});
 
 	it('an export whose encoder thread dies fails with exit 1: no object, no state committed, and the rerun exports everything', async () => {
-		const clock = new Clock(Date.parse('2024-03-10T02:00:00Z'));
-		const sandbox = await sandboxAt(clock);
-		const dir = await tempDir('exporter-encoder-');
-		local.cleanups.push(async () => {
-			await sandbox.close();
-			await rm(dir, { recursive: true, force: true });
-		});
-		await writeShipments(dir, sampleShipments());
-		const config = await testConfig(sandbox, local.s3.endpoint, dir);
+		const { clock, dir, config } = await exportSetup();
 		const prefix = `${path.basename(dir)}/`;
 		const h = harness(clock, local.s3);
 		const failed = await h.run(config, clock.now(), {
-			encoder: () => sourceThreadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs')),
+			encoder: () => threadEncoder(1, path.join(__dirname, 'fixtures', 'exiting-thread.cjs')),
 		});
 		expect(failed.status).toBe('failed');
 		expect(failed.exitCode).toBe(EXIT.FAILED);

@@ -19,15 +19,18 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
 	close(): Promise<void>;
 	httpServer?: http.Server;
 };
-import { resolveConfig, type ExportConfig } from '../../src/exporter/config';
+import { resolveConfig } from '../../src/exporter/intake/resolve-settings';
+import type { ExportConfig } from '../../src/exporter/intake/settings';
 import { eventId, flattenLines, text } from '../../src/normalize/event';
 import { isTerminal, milestoneOfCode } from '../../src/normalize/milestones';
 import { localTimeToUtcIso } from '../../src/normalize/time';
-import { ThreadEncoder } from '../../src/exporter/encoder';
-import { MemoryReporter, redactor } from '../../src/exporter/report';
-import { runExport, type RunDeps } from '../../src/exporter/run';
-import type { RunSummary } from '../../src/exporter/report';
-import { Storage, createS3Client } from '../../src/exporter/storage';
+import { ThreadEncoder } from '../../src/exporter/emit/encoder';
+import { encodeThreadScript } from './compiled';
+import { MemoryReporter } from '../../src/exporter/report/memory-reporter';
+import { redactor } from '../../src/exporter/report/redact';
+import { runExport, type RunDeps } from '../../src/exporter/run/run-export';
+import type { RunSummary } from '../../src/exporter/run/run-summary';
+import { Storage, createS3Client } from '../../src/exporter/storage/storage';
 import {
 	SANDBOX_KEYDELIVERY,
 	SANDBOX_KUAIDI100,
@@ -211,14 +214,9 @@ export interface Harness {
 	storage: Storage;
 }
 
-/** Runs exports as a fresh process would: new storage, clients and reporter each time. */
-/** The encoder thread's body from the TypeScript sources, loaded through the test hook. */
-export const ENCODE_THREAD_SOURCE = path.join(__dirname, '..', '..', 'src', 'exporter', 'encode-thread.ts');
-export const TS_HOOK = path.join(__dirname, 'fixtures', 'ts-hook.cjs');
-
-/** The exporter's real encoder threads, running the sources (the package runs the compiled file). */
-export function sourceThreadEncoder(threads = 2, script = ENCODE_THREAD_SOURCE): ThreadEncoder {
-	return new ThreadEncoder(threads, script, { execArgv: ['--require', TS_HOOK] });
+/** The exporter's real encoder threads, running the thread body compiled as the package ships it (compiled.ts). */
+export function threadEncoder(threads = 2, script = encodeThreadScript()): ThreadEncoder {
+	return new ThreadEncoder(threads, script);
 }
 
 /** Runs exports as the CLI does, on encoder threads, with the test's clock and no waiting. */
@@ -235,7 +233,7 @@ export function harness(clock: Clock, s3: LocalS3): Harness {
 				now: clock.now,
 				sleep: noSleep,
 				retryDelays: { baseDelayMs: 1, maxDelayMs: 2 },
-				encoder: () => sourceThreadEncoder(1),
+				encoder: () => threadEncoder(1),
 				...extra,
 			}),
 	};

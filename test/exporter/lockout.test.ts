@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LockoutBook } from '../../src/exporter/lockout';
-import { emptyJournal, type Journal } from '../../src/exporter/state';
+import { MinIntervalBook } from '../../src/exporter/fetch/min-interval-book';
+import { emptyJournal, type Journal } from '../../src/exporter/state/journal';
 
 const START = Date.parse('2024-03-10T02:00:00Z');
 
@@ -11,7 +11,7 @@ function setup(count: number, options: { chunk: number; leaseMs: number; marginM
 	const journal = emptyJournal();
 	journal.queries.k1 = '2024-03-10T01:00:00.000Z';
 	const keys = Array.from({ length: count }, (_, i) => `k${i}`);
-	const book = new LockoutBook(
+	const book = new MinIntervalBook(
 		journal,
 		keys,
 		async (j) => {

@@ -4,7 +4,7 @@ import { Kuaidi100Api } from '../../credentials/Kuaidi100Api.credentials';
 import { KeyDeliveryApi } from '../../credentials/KeyDeliveryApi.credentials';
 import { KeyDelivery } from '../../nodes/KeyDelivery/KeyDelivery.node';
 import { Kuaidi100 } from '../../nodes/Kuaidi100/Kuaidi100.node';
-import { parseShipmentList } from '../../src/exporter/shipments';
+import { parseShipmentList } from '../../src/exporter/intake/shipment-list';
 import { SANDBOX_KEYDELIVERY, SANDBOX_KUAIDI100, type Sandbox } from '../../src/sandbox';
 import { executeNode } from '../harness/n8n';
 import { Clock, harness, sandboxAt, startS3, tempDir, testConfig, writeShipments, type LocalS3 } from './helpers';

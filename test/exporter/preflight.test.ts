@@ -2,10 +2,10 @@ import { readFile, rm } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ExportConfig } from '../../src/exporter/config';
-import { EXIT } from '../../src/exporter/errors';
-import type { Journal } from '../../src/exporter/state';
-import { Storage, createS3Client } from '../../src/exporter/storage';
+import type { ExportConfig } from '../../src/exporter/intake/settings';
+import { EXIT } from '../../src/exporter/exit-codes';
+import type { Journal } from '../../src/exporter/state/journal';
+import { Storage, createS3Client } from '../../src/exporter/storage/storage';
 import { sampleShipments } from '../../src/sandbox';
 import { Clock, harness, listKeys, sandboxAt, startFaultyProxy, tempDir, testConfig, writeShipments, useLocalS3 } from './helpers';
 

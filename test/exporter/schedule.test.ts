@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT } from '../../src/exporter/errors';
-import { MemoryReporter, type RunSummary } from '../../src/exporter/report';
-import { emptySummary } from '../../src/exporter/run';
-import { latestSlot, startSchedule } from '../../src/exporter/schedule';
+import { EXIT } from '../../src/exporter/exit-codes';
+import { MemoryReporter } from '../../src/exporter/report/memory-reporter';
+import { emptySummary, type RunSummary } from '../../src/exporter/run/run-summary';
+import { latestSlot, startSchedule } from '../../src/exporter/cli/schedule';
 
 function summaryFor(slot: Date, status: RunSummary['status'] = 'ok', exitCode = 0): RunSummary {
 	const at = slot.toISOString();

@@ -1,9 +1,9 @@
 import { access, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/exporter/errors';
-import { ObjectWriter } from '../../src/exporter/writer';
-import { createS3Client } from '../../src/exporter/storage';
+import { EXIT } from '../../src/exporter/exit-codes';
+import { ObjectWriter } from '../../src/exporter/emit/object-writer';
+import { createS3Client } from '../../src/exporter/storage/storage';
 import { TRACKING_EVENT_COLUMNS } from '../../src/normalize/event';
 import type { SandboxShipment } from '../../src/sandbox';
 import {
@@ -32,6 +32,8 @@ afterAll(async () => {
 });
 
 const MiB = 1024 * 1024;
+/** More than one 5 MiB part is the point: about 5 s on a busy 2-core machine, a small share of this. */
+const MULTIPART_TIMEOUT_MS = 120_000;
 
 /** Enough KeyDelivery events for more than one 5 MiB part (about 6.5 MB of CSV). */
 function bigShipments(): SandboxShipment[] {
@@ -99,7 +101,7 @@ describe('upload failures leave no object behind', () => {
 			await sandbox.close();
 			await rm(dir, { recursive: true, force: true });
 		}
-	});
+	}, MULTIPART_TIMEOUT_MS);
 
 	it('a failing single-part upload (small run) leaves no object and exits 1', async () => {
 		const clock = new Clock(Date.parse('2024-05-04T02:00:00Z'));

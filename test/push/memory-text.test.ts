@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EntryMap } from '../../src/push/entry-map';
 import { memoryToText, MEMORY_TEXT_TAG, textToEntries } from '../../src/push/memory-text';
 import { decodeRecord, encodeRecord, ENTRY_LENGTH, memoryKey, mergeRecords, milestoneBit, RECORD_LENGTH, statusHash } from '../../src/push/record';
 
@@ -58,5 +59,27 @@ describe('mergeRecords', () => {
 		for (const merged of [mergeRecords(a, b), mergeRecords(b, a)]) {
 			expect(merged).toEqual({ fired: milestoneBit('exception') | milestoneBit('delivered'), seen: 20, marker: 2, markedAt: 200, status: statusHash('shutdown') });
 		}
+	});
+});
+
+describe('EntryMap: the entries\' text kept by small edits', () => {
+	it('equals the text built from scratch after any mix of appends, updates, moves and deletes', () => {
+		const map = new EntryMap();
+		const model = new Map<string, string>();
+		const entry = (i: number) => [memoryKey(`k${i % 97}`), encodeRecord(record({ seen: i }))] as const;
+		for (let i = 0; i < 2_000; i++) {
+			const [key, value] = entry(i);
+			const op = i % 5;
+			for (const m of [map, model] as Array<Map<string, string>>) {
+				if (op === 0) m.delete(key);
+				else if (op === 1) {
+					m.delete(key);
+					m.set(key, value);
+				} else m.set(key, value);
+			}
+			if (i % 37 === 0) expect(map.text).toBe(memoryToText(model).slice(MEMORY_TEXT_TAG.length));
+		}
+		expect(map.text).toBe(memoryToText(model).slice(MEMORY_TEXT_TAG.length));
+		expect([...map]).toEqual([...model]);
 	});
 });

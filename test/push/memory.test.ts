@@ -96,11 +96,11 @@ describe('reservations: remembered only once acknowledged', () => {
 		const refused = receive([delivered], '304', 'shutdown', 'YTREFUSED1');
 		const other = receive([delivered], '304', 'shutdown', 'YTOTHER001');
 		const a = decide(refused, DELIVERED);
-		const b = decide(other, DELIVERED); // its write-back carries the refused push in flight
+		const b = decide(other, DELIVERED);
+		b.reservation?.commit(); // its copy carries the refused push, still in flight
 		const carried = store.memory;
 		expect(Object.keys(Object.fromEntries(textToEntries(carried ?? '')))).toContain(memoryKeyOf(refused.shipment));
 		a.reservation?.release();
-		b.reservation?.commit();
 		// n8n saved b's copy: the next push loads it, and writes the memory back without the refused parcel.
 		decide(receive([inTransit], '1002', 'polling', 'YTTHIRD001'), DELIVERED);
 		expect(store.memory).not.toBe(carried);
