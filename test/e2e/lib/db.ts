@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { postgresBinDir, type PostgresConnection } from './postgres';
 
 const execFileAsync = promisify(execFile);
 
 /**
- * Reads n8n's own records from its SQLite database with the sqlite3 CLI
- * (read-only queries, safe while n8n runs).
+ * Reads n8n's own records from its database, SQLite (the sqlite3 CLI) or PostgreSQL
+ * (psql), with read-only queries that are safe while n8n runs. Queries quote n8n's
+ * camelCase column names ("workflowId"), which both dialects accept.
  *
  * n8n 1.123 keeps an execution in two tables:
  *   execution_entity (id, workflowId, mode, status, finished, startedAt, stoppedAt, ...)
@@ -14,33 +17,58 @@ const execFileAsync = promisify(execFile);
  * library (JSON with shared references), parsed here by parseFlatted().
  */
 export class N8nDatabase {
-	constructor(readonly file: string) {}
+	/** A SQLite file, or a PostgreSQL database. */
+	constructor(readonly location: string | PostgresConnection) {}
+
+	get file(): string {
+		const where = this.location;
+		return typeof where === 'string' ? where : `postgresql://${where.user}@${where.host}:${where.port}/${where.database}`;
+	}
 
 	async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
-		const { stdout } = await execFileAsync('sqlite3', ['-json', '-cmd', '.timeout 10000', this.file, sql], {
-			maxBuffer: 64 * 1024 * 1024,
-			timeout: 30_000,
-		});
-		const text = stdout.trim();
-		return text ? (JSON.parse(text) as T[]) : [];
+		const where = this.location;
+		if (typeof where === 'string') {
+			const { stdout } = await execFileAsync('sqlite3', ['-json', '-cmd', '.timeout 10000', where, sql], {
+				maxBuffer: 256 * 1024 * 1024,
+				timeout: 60_000,
+			});
+			const text = stdout.trim();
+			return text ? (JSON.parse(text) as T[]) : [];
+		}
+		// The rows as one JSON array, like sqlite3 -json.
+		const { stdout } = await execFileAsync(
+			path.join(postgresBinDir(), 'psql'),
+			['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', where.host, '-p', String(where.port), '-U', where.user, '-d', where.database, '-c', `SELECT coalesce(json_agg(q), '[]') FROM (${sql}) q`],
+			{ env: { ...process.env, PGPASSWORD: where.password }, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 },
+		);
+		return JSON.parse(stdout.trim() || '[]') as T[];
 	}
 
 	async executions(workflowId: string): Promise<ExecutionRow[]> {
 		return this.query<ExecutionRow>(
-			`SELECT id, workflowId, mode, status, finished, startedAt, stoppedAt FROM execution_entity ` +
-				`WHERE workflowId = ${sqlText(workflowId)} ORDER BY id`,
+			`SELECT id, "workflowId", mode, status, finished, "startedAt", "stoppedAt" FROM execution_entity ` +
+				`WHERE "workflowId" = ${sqlText(workflowId)} ORDER BY id`,
 		);
 	}
 
 	/** The execution's row and its parsed run data. */
 	async execution(id: string | number): Promise<Execution> {
 		const rows = await this.query<ExecutionRow & { data: string | null }>(
-			`SELECT e.id, e.workflowId, e.mode, e.status, e.finished, e.startedAt, e.stoppedAt, d.data ` +
-				`FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.id = ${Number(id)}`,
+			`SELECT e.id, e."workflowId", e.mode, e.status, e.finished, e."startedAt", e."stoppedAt", d.data ` +
+				`FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.id = ${Number(id)}`,
 		);
 		if (rows.length === 0) throw new Error(`no execution ${id} in ${this.file}`);
 		const { data, ...row } = rows[0];
 		return new Execution(row, data ? (parseRunData(data) as RunData) : undefined);
+	}
+
+	/** Every execution of a workflow with its run data as stored (flatted text; null if none yet). */
+	async executionsWithData(workflowId: string): Promise<Array<ExecutionRow & { data: string | null }>> {
+		return this.query<ExecutionRow & { data: string | null }>(
+			`SELECT e.id, e."workflowId", e.mode, e.status, e.finished, e."startedAt", e."stoppedAt", d.data ` +
+				`FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id ` +
+				`WHERE e."workflowId" = ${sqlText(workflowId)} ORDER BY e.id`,
+		);
 	}
 }
 
@@ -49,7 +77,8 @@ export interface ExecutionRow {
 	workflowId: string;
 	mode: string;
 	status: string;
-	finished: number;
+	/** 0/1 in SQLite, a boolean in PostgreSQL. */
+	finished: number | boolean;
 	startedAt: string;
 	stoppedAt: string | null;
 }

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { N8nDatabase, type Execution, type ExecutionRow } from './db';
 import type { N8nInstall } from './install';
+import { n8nPostgresEnv, type PostgresConnection } from './postgres';
 import { childEnv, run, runOk, spawnGuarded, tail, waitFor, type RunResult, type Spawned } from './processes';
 
 export interface CredentialFixture {
@@ -22,6 +23,13 @@ export interface WorkflowFixture {
 	[key: string]: unknown;
 }
 
+export interface N8nOptions {
+	/** Run on this PostgreSQL database instead of the SQLite file in the user folder. */
+	postgres?: PostgresConnection;
+	/** Environment for every command of this n8n, over the suite's defaults; undefined removes a default. */
+	env?: Record<string, string | undefined>;
+}
+
 /**
  * One throw-away n8n: its own user folder (database, settings, community nodes),
  * run with the cached Node 22 and n8n. CLI commands and `n8n start` must not
@@ -36,10 +44,11 @@ export class N8n {
 	constructor(
 		readonly install: N8nInstall,
 		readonly userFolder: string,
+		readonly options: N8nOptions = {},
 	) {
 		this.n8nFolder = path.join(userFolder, '.n8n');
 		fs.mkdirSync(this.n8nFolder, { recursive: true });
-		this.db = new N8nDatabase(path.join(this.n8nFolder, 'database.sqlite'));
+		this.db = new N8nDatabase(options.postgres ?? path.join(this.n8nFolder, 'database.sqlite'));
 	}
 
 	/** The environment every n8n command runs with; nothing N8N_* is inherited. */
@@ -47,7 +56,7 @@ export class N8n {
 		const inherited = Object.fromEntries(
 			Object.entries(childEnv()).filter(([name]) => !/^(N8N_|DB_|EXECUTIONS_|WEBHOOK_URL|GENERIC_TIMEZONE|QUEUE_|NODE_OPTIONS|VITEST|NODE_ENV)/.test(name)),
 		);
-		return {
+		const env: NodeJS.ProcessEnv = {
 			...inherited,
 			PATH: `${this.install.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
 			N8N_USER_FOLDER: this.userFolder,
@@ -74,8 +83,12 @@ export class N8n {
 			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 			GENERIC_TIMEZONE: 'Asia/Shanghai',
 			TZ: 'Asia/Shanghai',
+			...(this.options.postgres ? n8nPostgresEnv(this.options.postgres) : {}),
+			...this.options.env,
 			...extra,
 		};
+		for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+		return env;
 	}
 
 	async cli(args: string[], timeoutMs = 120_000): Promise<RunResult> {
@@ -218,7 +231,7 @@ export class N8n {
 		for (const id of workflowIds) {
 			const [workflow] = await this.db.query<{ nodes: string }>(`SELECT nodes FROM workflow_entity WHERE id = '${id}'`);
 			if (!workflow || !workflow.nodes.includes('"webhookId"')) continue; // no webhook to wait for
-			const [row] = await this.db.query<{ count: number }>(`SELECT count(*) AS count FROM webhook_entity WHERE workflowId = '${id}'`);
+			const [row] = await this.db.query<{ count: number }>(`SELECT count(*) AS count FROM webhook_entity WHERE "workflowId" = '${id}'`);
 			if (!row || row.count === 0) return undefined;
 		}
 		return true;

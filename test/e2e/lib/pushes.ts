@@ -41,8 +41,10 @@ export function keyDeliveryDelivered(): BuiltPush {
 	return buildKeyDeliveryWebhook({ carrier_id: shipment.carrier, tracking_number: shipment.trackingNumber, events: shipment.timeline });
 }
 
-export async function send(url: string, push: BuiltPush): Promise<{ status: number; body: string }> {
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': push.contentType }, body: push.body });
+/** Posts one push; with `timeoutMs`, gives up (throws) when no reply came by then, as a service would. */
+export async function send(url: string, push: BuiltPush, timeoutMs?: number): Promise<{ status: number; body: string }> {
+	const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': push.contentType }, body: push.body, signal });
 	return { status: response.status, body: await response.text() };
 }
 
