@@ -202,34 +202,13 @@ export class TrackingWebhookTrigger implements INodeType {
 		const source = this.getNodeParameter('source') as Source;
 		const response = this.getResponseObject();
 		const reply = (status: number, body: string): IWebhookResponseData => {
-			response.status(status).setHeader('Content-Type', 'application/json; charset=utf-8');
+			response.status(status).setHeader('Content-Type', JSON_CONTENT_TYPE);
 			response.end(body);
 			return { noWebhookResponse: true };
 		};
-
-		const request = this.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
-		const rawBody = rawBodyText(request);
-		const options = { sourceTimeZone: (this.getNodeParameter('sourceTimeZone', DEFAULT_SOURCE_TIME_ZONE) as string) || DEFAULT_SOURCE_TIME_ZONE };
 		const query = this.getQueryData() as Record<string, unknown>;
-
-		let outcome: PushOutcome;
-		if (source === 'kuaidi100') {
-			const salt = await kuaidi100Salt(this);
-			outcome = receiveKuaidi100Push(rawBody, salt, options);
-		} else {
-			const token = await expectedKeyDeliveryToken(this);
-			const received = typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
-			outcome = tokenMatches(received, token)
-				? receiveKeyDeliveryWebhook(rawBody, options)
-				: { ok: false, status: 401, message: `Missing or wrong "${TOKEN_PARAMETER}" query parameter.` };
-		}
-		if (!outcome.ok) {
-			const body =
-				source === 'kuaidi100'
-					? JSON.stringify({ result: false, returnCode: String(outcome.status), message: outcome.message })
-					: JSON.stringify({ code: outcome.status, message: outcome.message });
-			return reply(outcome.status, body);
-		}
+		const outcome = await receivePush(this, source, query);
+		if (!outcome.ok) return reply(outcome.status, rejectionBody(source, outcome));
 
 		const filter: PushFilter = {
 			triggerOn: this.getNodeParameter('triggerOn', 'all') as PushFilter['triggerOn'],
@@ -267,6 +246,26 @@ export class TrackingWebhookTrigger implements INodeType {
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The push verified (signature or token) and normalized, or why it is refused. */
+async function receivePush(ctx: IWebhookFunctions, source: Source, query: Record<string, unknown>): Promise<PushOutcome> {
+	const request = ctx.getRequestObject() as unknown as { rawBody?: Buffer; body?: unknown };
+	const rawBody = rawBodyText(request);
+	const options = { sourceTimeZone: (ctx.getNodeParameter('sourceTimeZone', DEFAULT_SOURCE_TIME_ZONE) as string) || DEFAULT_SOURCE_TIME_ZONE };
+	if (source === 'kuaidi100') return receiveKuaidi100Push(rawBody, await kuaidi100Salt(ctx), options);
+	const token = await expectedKeyDeliveryToken(ctx);
+	const received = typeof query[TOKEN_PARAMETER] === 'string' ? (query[TOKEN_PARAMETER] as string) : undefined;
+	return tokenMatches(received, token)
+		? receiveKeyDeliveryWebhook(rawBody, options)
+		: { ok: false, status: 401, message: `Missing or wrong "${TOKEN_PARAMETER}" query parameter.` };
+}
+
+/** A refusal in the shape of the service's own replies. */
+function rejectionBody(source: Source, outcome: { status: number; message: string }): string {
+	return source === 'kuaidi100'
+		? JSON.stringify({ result: false, returnCode: String(outcome.status), message: outcome.message })
+		: JSON.stringify({ code: outcome.status, message: outcome.message });
+}
 
 function ackFor(source: Source): string {
 	return source === 'kuaidi100' ? KUAIDI100_PUSH_ACK : KEYDELIVERY_WEBHOOK_ACK;
