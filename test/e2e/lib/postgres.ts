@@ -59,6 +59,8 @@ function psqlArgs(connection: PostgresConnection, database: string, sql: string)
 export function psql(connection: PostgresConnection, sql: string, database = connection.database): string {
 	return execFileSync(path.join(postgresBinDir(), 'psql'), psqlArgs(connection, database, sql), {
 		env: psqlEnv(connection),
+		// Errors come back in the exception (e.g. "connection refused" while the server starts), not on the test's stderr.
+		stdio: ['ignore', 'pipe', 'pipe'],
 		maxBuffer: 256 * 1024 * 1024,
 		timeout: 60_000,
 		encoding: 'utf8',
