@@ -1,4 +1,4 @@
-import type { Provider } from '../../core/errors';
+import type { Provider } from '../../core/tracking-api-error';
 import { eventIdPrefix } from '../../core/keys';
 import type { Milestone } from '../../normalize/milestones';
 import type { NormalizeOptions, NormalizedShipment } from '../../normalize/shipment';

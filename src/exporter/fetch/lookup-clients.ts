@@ -1,4 +1,4 @@
-import type { Provider } from '../../core/errors';
+import type { Provider } from '../../core/tracking-api-error';
 import { fetchTransport, type HttpTransport } from '../../core/http';
 import type { RetryOptions } from '../../core/retry';
 import { providerOf, type ProviderEntry, type ServiceCredentials } from '../../providers';

@@ -1,4 +1,4 @@
-import { TrackingApiError } from '../../core/errors';
+import { TrackingApiError } from '../../core/tracking-api-error';
 import { providerOf } from '../../providers';
 import type { ShipmentEmitter } from '../emit/shipment-emitter';
 import { FatalAccountError, StorageError, messageOf } from '../exit-codes';

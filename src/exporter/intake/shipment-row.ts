@@ -1,4 +1,4 @@
-import type { Provider } from '../../core/errors';
+import type { Provider } from '../../core/tracking-api-error';
 import { shipmentKey } from '../../core/keys';
 import { shipmentProblem, type ShipmentFields } from '../../core/validation';
 import { PROVIDERS } from '../../providers';
